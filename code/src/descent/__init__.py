@@ -1,0 +1,15 @@
+"""descent: the code of the course book *Optimization for Deep Learning*.
+
+Each module belongs to the chapter that introduces it: ``functions`` and ``run`` (1), ``nn`` and ``data`` (2, 3),
+``ewma`` (4), ``optimizers`` (1, 5–7, 10), ``schedules`` (8), ``plots`` (all), ``checks`` (exercises).
+"""
+
+from . import checks, data, ewma, functions, nn, notebook, optimizers, plots, schedules
+from .optimizers import SGD, AdaGrad, Adam, AdamW, HeavyBall, Momentum, Nesterov, Newton, RMSProp, clip_by_norm
+from .trajectory import Trajectory, run
+
+__all__ = [
+    "SGD", "Momentum", "Nesterov", "HeavyBall", "AdaGrad", "RMSProp", "Adam", "AdamW", "Newton", "clip_by_norm",
+    "run", "Trajectory", "checks", "data", "ewma", "functions", "nn", "notebook", "optimizers", "plots", "schedules",
+]
+__version__ = "0.1.0"

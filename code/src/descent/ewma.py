@@ -1,0 +1,83 @@
+r"""Exponentially weighted moving averages (chapter 4), the building block of momentum, RMSProp and Adam.
+
+With S₀ = 0,
+
+    S_t = β S_{t−1} + (1 − β) Y_t = (1 − β) Σ_{k=1}^{t} β^{t−k} Y_k,
+
+whose weights sum to 1 − βᵗ, so the bias-corrected average is Ŝ_t = S_t / (1 − βᵗ). Starting instead from
+S₁ = Y₁ (``init="first"``) needs no correction. The effective window is about 1/(1 − β) samples and the mean lag
+β/(1 − β).
+"""
+
+import numpy as np
+
+from . import _args
+
+
+def ewma(y, beta, bias_correction=False, init="zero"):
+    """EWMA of the series `y` along its first axis; returns an array shaped like `y`.
+
+    ``init="zero"``: S₀ = 0 (as inside optimizers), optionally divided by 1 − βᵗ.
+    ``init="first"``: S₁ = Y₁, no correction (and ``bias_correction=True`` is refused: it would be wrong).
+    """
+    y = _args.real_array("y", y)
+    if y.ndim == 0 or len(y) == 0:
+        raise ValueError(f"y must be a non-empty series (an array with a first axis); got {y!r}")
+    beta = _args.decay_rate("beta", beta)
+    if init not in ("zero", "first"):
+        raise ValueError(f"init must be 'zero' or 'first'; got {init!r}")
+    if init == "first" and bias_correction:
+        raise ValueError("bias_correction=True with init='first' would divide an unbiased average by 1 - beta**t; "
+                         "use init='zero' for bias correction")
+    avg = EWMA(beta, bias_correction=bias_correction)
+    out = np.empty((len(y),) + np.broadcast_shapes(y.shape[1:], np.shape(beta)))
+    start = 0
+    if init == "first":
+        avg.average = np.broadcast_to(y[0], out.shape[1:]).astype(float)
+        avg.t = 1
+        out[0] = avg.average
+        start = 1
+    for t in range(start, len(y)):
+        out[t] = avg.update(y[t])
+    return out
+
+
+class EWMA:
+    """A streaming EWMA: ``update(y)`` folds in one observation and returns the (corrected) average.
+
+    The state ``average`` is allocated at the first update with the broadcast shape of `y` and `beta`, then updated
+    in place: S ← β S + (1 − β) Y.
+    """
+
+    def __init__(self, beta, bias_correction=False):
+        self.beta = _args.decay_rate("beta", beta)
+        self.bias_correction = bias_correction
+        self.reset()
+
+    def reset(self):
+        self.average = None
+        self.t = 0
+
+    def update(self, y, scratch=None):
+        """Fold in `y`; returns the (corrected) average. ``scratch`` (optional, may be `y` itself) is an array shaped like the
+        average that receives (1 − β)·Y, so a large update allocates nothing."""
+        if self.average is None:
+            y = np.asarray(y)
+            shape = np.broadcast_shapes(y.shape, np.shape(self.beta))
+            self.average = np.zeros(shape, dtype=y.dtype if y.dtype.kind == "f" else float)
+        self.t += 1
+        self.average *= self.beta
+        self.average += np.multiply(1 - self.beta, y, out=scratch)
+        return self.value
+
+    @property
+    def value(self):
+        """Ŝ_t = S_t / (1 − βᵗ) with bias correction, else S_t."""
+        if self.bias_correction:
+            return self.average / self.correction
+        return self.average
+
+    @property
+    def correction(self):
+        """1 − βᵗ, the total weight the average has given to observations so far."""
+        return 1 - self.beta**self.t

@@ -1,0 +1,362 @@
+r"""A tiny multilayer perceptron with hand-written backpropagation (chapters 2, 3, 11).
+
+Layer l = 1, …, L maps the activations a_{l−1} (a_0 = X, one row per example) to
+
+    z_l = a_{l−1} W_l + b_l,   a_l = f(z_l),
+
+except the last layer, whose z_L are the logits. The loss is the softmax cross-entropy averaged over the batch,
+L = (1/B) Σ_i (log Σ_k e^{z_ik} − z_{i,y_i}). Backpropagation starts from δ_L = ∂L/∂z_L = (softmax(z_L) − Y)/B
+(Y the one-hot labels) and goes back one layer at a time:
+
+    ∂L/∂W_l = a_{l−1}ᵀ δ_l,   ∂L/∂b_l = Σ_i δ_l,   δ_{l−1} = (δ_l W_lᵀ) ⊙ f′(z_{l−1}).
+
+All parameters live in one flat vector ``theta`` and the weights and biases are views into it, so an optimizer
+updates the whole network in one call: ``opt.step(net.theta, grad, out=net.theta)``. With ``n_models=R``, theta
+has shape (R, P): R independent networks trained at once on the same mini-batches, e.g. one per learning rate of
+``Adam(lr=np.logspace(-4, -1, R)[:, None])``.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from . import _args
+from .optimizers import clip_by_norm
+
+
+@dataclass(frozen=True, repr=False)
+class Activation:
+    """An elementwise activation f with its derivative f′: ``act(z)`` is f(z), ``act.derivative(z)`` is f′(z)."""
+
+    name: str
+    value: Callable
+    derivative: Callable
+
+    def __call__(self, z):
+        return self.value(z)
+
+    def __repr__(self):
+        return f"Activation({self.name!r})"
+
+
+def _sigmoid(z):
+    return 0.5 * (1 + np.tanh(0.5 * z))  # = 1/(1 + e^{−z}), without overflow
+
+
+def _sigmoid_derivative(z):
+    s = _sigmoid(z)
+    return s * (1 - s)
+
+
+linear = Activation("linear", lambda z: z, lambda z: np.ones_like(z))
+relu = Activation("relu", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(np.float64))
+leaky_relu = Activation("leaky_relu", lambda z: np.where(z > 0, z, 0.01 * z), lambda z: np.where(z > 0, 1.0, 0.01))
+sigmoid = Activation("sigmoid", _sigmoid, _sigmoid_derivative)
+tanh = Activation("tanh", np.tanh, lambda z: 1 - np.tanh(z) ** 2)
+elu = Activation("elu", lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0))),  # α = 1: α(eᶻ − 1) for z ≤ 0
+                 lambda z: np.where(z > 0, 1.0, np.exp(np.minimum(z, 0))))
+ACTIVATIONS = {act.name: act for act in (linear, relu, leaky_relu, sigmoid, tanh, elu)}
+
+INITS = ("zeros", "normal", "xavier", "he")
+
+
+def init_std(init, fan_in, fan_out, scale=0.01):
+    """Standard deviation of the initial weights of a fan_in × fan_out layer.
+
+    zeros: 0;  normal: `scale`;  xavier (Glorot): √(2/(fan_in + fan_out));  he: √(2/fan_in).
+    """
+    stds = {"zeros": 0.0, "normal": scale, "xavier": np.sqrt(2 / (fan_in + fan_out)), "he": np.sqrt(2 / fan_in)}
+    if init not in stds:
+        raise ValueError(f"init must be one of {INITS}; got {init!r}")
+    return stds[init]
+
+
+class MLP:
+    """A multilayer perceptron ``sizes = (inputs, hidden…, classes)`` with one activation for all hidden layers.
+
+    ``activation``: a name in :data:`ACTIVATIONS` or an :class:`Activation`. ``init``: one of :data:`INITS`
+    (``scale`` is the std of "normal"); biases start at 0. Model r draws its weights, layer by layer, from
+    ``np.random.default_rng(seed + r)``, so model r of ``MLP(sizes, seed=s, n_models=R)`` starts exactly like
+    ``MLP(sizes, seed=s + r)``. For a sweep from one shared start, copy it: ``net.theta[:] = net.theta[0]``.
+
+    ``theta`` has shape (P,), or (R, P) with ``n_models=R``; ``weights[l]`` (…, fan_in, fan_out) and
+    ``biases[l]`` (…, fan_out) are views into it. Assigning ``net.theta = values`` copies into the same memory.
+    """
+
+    def __init__(self, sizes, activation="relu", init="he", scale=0.01, seed=0, n_models=None):
+        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
+            raise ValueError(f"sizes must be a sequence of at least 2 layer widths (inputs, …, classes); got {sizes!r}")
+        self.sizes = tuple(_args.positive_int(f"sizes[{i}]", n) for i, n in enumerate(sizes))
+        if isinstance(activation, str):
+            if activation not in ACTIVATIONS:
+                raise ValueError(f"activation must be one of {tuple(ACTIVATIONS)} or an Activation; got {activation!r}")
+            activation = ACTIVATIONS[activation]
+        if not isinstance(activation, Activation):
+            raise TypeError(f"activation must be a name in {tuple(ACTIVATIONS)} or an Activation; got {activation!r}")
+        self.activation = activation
+        if init not in INITS:
+            raise ValueError(f"init must be one of {INITS}; got {init!r}")
+        self.init = init
+        self.scale = _args.positive("scale", scale)
+        self.seed = _args.positive_int("seed", seed, minimum=0)
+        self.n_models = None if n_models is None else _args.positive_int("n_models", n_models)
+
+        self.n_params = sum(n_in * n_out + n_out for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]))
+        self._theta = np.zeros((() if n_models is None else (self.n_models,)) + (self.n_params,))
+        self.weights, self.biases = self.unflatten(self._theta)
+        for r, theta_r in enumerate(self._theta.reshape(-1, self.n_params)):
+            rng = np.random.default_rng(self.seed + r)
+            for W in self.unflatten(theta_r)[0]:
+                W[...] = init_std(init, *W.shape, self.scale) * rng.standard_normal(W.shape)
+
+    @property
+    def theta(self):
+        """All parameters, shape (P,) or (R, P): W_1, b_1, W_2, b_2, … one after the other."""
+        return self._theta
+
+    @theta.setter
+    def theta(self, value):
+        value = _args.real_array("theta", value)
+        if value.shape != self._theta.shape:
+            raise ValueError(f"theta must have shape {self._theta.shape}; got shape {value.shape}")
+        self._theta[...] = value
+
+    @property
+    def n_layers(self):
+        return len(self.sizes) - 1
+
+    def unflatten(self, vector):
+        """Views ``(weights, biases)`` into `vector` (the shape of theta): the layers of θ or of a gradient."""
+        lead, weights, biases, start = vector.shape[:-1], [], [], 0
+        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+            weights.append(vector[..., start:start + n_in * n_out].reshape(lead + (n_in, n_out)))
+            start += n_in * n_out
+            biases.append(vector[..., start:start + n_out])
+            start += n_out
+        return weights, biases
+
+    def _forward(self, X):
+        """Pre-activations [z_1, …, z_L] (z_L the logits) and inputs of each layer [a_0 = X, a_1, …, a_{L−1}]."""
+        zs, activations = [], [X]
+        for W, b in zip(self.weights, self.biases):
+            if zs:
+                activations.append(self.activation(zs[-1]))
+            zs.append(activations[-1] @ W + b[..., None, :])
+        return zs, activations
+
+    def _backward(self, zs, activations, y):
+        """Loss and gradient (the shape of theta) from the forward pass, by backpropagation."""
+        loss, delta = _cross_entropy(zs[-1], y)
+        grad = np.empty_like(self._theta)
+        grad_W, grad_b = self.unflatten(grad)
+        for l in reversed(range(self.n_layers)):
+            np.matmul(activations[l].swapaxes(-1, -2), delta, out=grad_W[l])  # ∂L/∂W_l = a_{l−1}ᵀ δ_l
+            delta.sum(axis=-2, out=grad_b[l])                                   # ∂L/∂b_l = Σ_i δ_l
+            if l:
+                delta = delta @ self.weights[l].swapaxes(-1, -2)                # δ_{l−1} = δ_l W_lᵀ ⊙ f′(z_{l−1})
+                delta *= self.activation.derivative(zs[l - 1])
+        return loss, grad
+
+    def forward(self, X):
+        """The logits z_L, shape (B, classes), or (R, B, classes) with n_models."""
+        return self._forward(self._check_X(X))[0][-1]
+
+    def activations(self, X):
+        """The outputs a_1, …, a_{L−1} of the hidden layers, each of shape (…, B, width): to see them saturate."""
+        return self._forward(self._check_X(X))[1][1:]
+
+    def loss_and_grad(self, X, y):
+        """Mean softmax cross-entropy on (X, y), shape () or (R,), and its gradient, the shape of theta."""
+        X, y = self._check_X(X), self._check_y(y, len(X))
+        return self._backward(*self._forward(X), y)
+
+    def predict(self, X):
+        """The predicted classes, shape (B,) or (R, B)."""
+        return self.forward(X).argmax(axis=-1)
+
+    def accuracy(self, X, y):
+        """The fraction of examples classified correctly, shape () or (R,)."""
+        X = self._check_X(X)
+        return np.mean(self.predict(X) == self._check_y(y, len(X)), axis=-1)
+
+    def layer_grad_norms(self, grad):
+        """‖∂L/∂W_l‖ for every layer l, shape (layers,) or (R, layers): vanishing or exploding gradients."""
+        grad = _args.same_shape("grad", grad, self._theta.shape)
+        return np.stack([np.sqrt(np.sum(g * g, axis=(-2, -1))) for g in self.unflatten(grad)[0]], axis=-1)
+
+    def _check_X(self, X):
+        X = _args.real_array("X", X)
+        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
+            raise ValueError(f"X must have shape (batch, {self.sizes[0]}); got shape {X.shape}")
+        return X
+
+    def _check_y(self, y, n):
+        y = np.asarray(y)
+        if y.dtype.kind not in "iu":
+            raise TypeError(f"y must be an array of integer class labels; got dtype {y.dtype}")
+        if y.shape != (n,):
+            raise ValueError(f"y must have shape ({n},), one label per row of X; got shape {y.shape}")
+        if n and (y.min() < 0 or y.max() >= self.sizes[-1]):
+            raise ValueError(f"y must hold labels in 0..{self.sizes[-1] - 1}; got values from {y.min()} to {y.max()}")
+        return y
+
+    def __repr__(self):
+        models = "" if self.n_models is None else f" × {self.n_models} models"
+        return (f"MLP(sizes={self.sizes}, activation={self.activation.name!r}, init={self.init!r}; "
+                f"{self.n_params} parameters{models})")
+
+
+def _cross_entropy(logits, y):
+    """L = mean_i (log Σ_k e^{z_ik} − z_{i,y_i}) and δ = ∂L/∂z = (softmax(z) − Y)/B, with z shifted by its max."""
+    rows = np.arange(len(y))
+    z = logits - logits.max(axis=-1, keepdims=True)
+    exp_z = np.exp(z)
+    total = exp_z.sum(axis=-1, keepdims=True)
+    loss = (np.log(total[..., 0]) - z[..., rows, y]).mean(axis=-1)
+    delta = exp_z
+    delta /= total  # softmax(z)
+    delta[..., rows, y] -= 1
+    delta /= len(y)
+    return loss, delta
+
+
+def batches(n, batch_size, rng):
+    """Index arrays of the mini-batches of one epoch: 0, …, n−1 in a fresh random order, cut into pieces of
+    `batch_size` (the last one shorter if needed). `rng` is a numpy Generator or an integer seed."""
+    n = _args.positive_int("n", n)
+    batch_size = _args.positive_int("batch_size", batch_size)
+    if not isinstance(rng, np.random.Generator):
+        rng = np.random.default_rng(_args.positive_int("rng", rng, minimum=0))
+    order = rng.permutation(n)
+    return (order[start:start + batch_size] for start in range(0, n, batch_size))
+
+
+@dataclass(repr=False)
+class History:
+    """What :func:`train` recorded. Per-epoch arrays have shape (epochs + 1,) or (epochs + 1, R), entry 0 before
+    training: ``loss``, ``accuracy`` (full training set), ``test_loss``, ``test_accuracy``, ``grad_norms``
+    (‖∂L/∂W_l‖ of the full training loss, an extra last axis of layers) and ``seconds`` (cumulative time spent in
+    training steps). ``step_loss`` has one entry per optimizer step: the mini-batch loss before that step.
+    A model that diverged is NaN from then on; ``diverged_at`` is its epoch, None / −1 if it never diverged.
+    """
+
+    loss: np.ndarray
+    test_loss: np.ndarray
+    accuracy: np.ndarray
+    test_accuracy: np.ndarray
+    grad_norms: np.ndarray
+    seconds: np.ndarray
+    step_loss: np.ndarray
+    steps_per_epoch: int
+    _diverged_at: np.ndarray
+
+    @property
+    def diverged_at(self):
+        if self._diverged_at.ndim == 0:
+            epoch = int(self._diverged_at)
+            return None if epoch < 0 else epoch
+        return self._diverged_at
+
+    @property
+    def diverged(self):
+        """True where the model diverged (a bool, or a bool array with n_models)."""
+        return self._diverged_at >= 0
+
+    @property
+    def epochs(self):
+        """0, 1, …, epochs: the x axis of the per-epoch arrays (``step_loss`` is at ``arange(1, steps + 1) /
+        steps_per_epoch``)."""
+        return np.arange(len(self.loss))
+
+    def __repr__(self):
+        epochs = len(self.loss) - 1
+        if self._diverged_at.ndim == 0:
+            status = (f"diverged in epoch {self.diverged_at}" if self.diverged else
+                      f"final loss {self.loss[-1]:.4g}, test accuracy {self.test_accuracy[-1]:.3f}")
+            return f"History({epochs} epochs, {status})"
+        return f"History({epochs} epochs × {self._diverged_at.size} models, {int(self.diverged.sum())} diverged)"
+
+
+def _check_split(net, data):
+    if not all(hasattr(data, name) for name in ("X_train", "y_train", "X_test", "y_test")):
+        raise TypeError(f"data must be a descent.data.Split (X_train, y_train, X_test, y_test); got {data!r:.80}")
+    X, Xt = net._check_X(data.X_train), net._check_X(data.X_test)
+    return X, net._check_y(data.y_train, len(X)), Xt, net._check_y(data.y_test, len(Xt))
+
+
+def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progress=False):
+    """Train `net` with `opt` on ``data.X_train`` for `epochs` passes of shuffled mini-batches; returns a
+    :class:`History`.
+
+    The optimizer is reset first; the batches are shuffled by ``np.random.default_rng(seed)``, so the same seed
+    gives the same batches. ``clip_norm`` rescales each model's gradient to at most that norm before the step.
+    A model whose loss becomes non-finite is frozen at NaN and reported in ``History.diverged_at``; the others go
+    on. ``progress=True`` shows a tqdm bar over the epochs. BLAS runs on one thread meanwhile: matrices this small
+    gain nothing from more, and extra threads stall badly when the CPU is shared.
+    """
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be a descent.nn.MLP; got {net!r:.80}")
+    if not hasattr(opt, "step") or not hasattr(opt, "reset"):
+        raise TypeError(f"opt must be a descent optimizer (with step and reset); got {opt!r:.80}")
+    X, y, X_test, y_test = _check_split(net, data)
+    epochs = _args.positive_int("epochs", epochs, minimum=0)
+    batch_size = _args.positive_int("batch_size", batch_size)
+    if clip_norm is not None:
+        clip_norm = _args.positive("clip_norm", clip_norm)
+    rng = np.random.default_rng(_args.positive_int("seed", seed, minimum=0))
+    steps_per_epoch = -(-len(y) // batch_size)
+    models = net.theta.shape[:-1]
+
+    def per_epoch(*shape):
+        return np.full((epochs + 1,) + models + shape, np.nan)
+
+    history = History(loss=per_epoch(), test_loss=per_epoch(), accuracy=per_epoch(), test_accuracy=per_epoch(),
+                      grad_norms=per_epoch(net.n_layers), seconds=np.full(epochs + 1, np.nan),
+                      step_loss=np.full((epochs * steps_per_epoch,) + models, np.nan),
+                      steps_per_epoch=steps_per_epoch, _diverged_at=np.full(models, -1))
+
+    def freeze_diverged(loss, epoch):
+        new = ~np.isfinite(loss) & (history._diverged_at < 0)
+        history._diverged_at[new] = epoch
+        net.theta[history._diverged_at >= 0] = np.nan
+
+    def record(epoch):
+        zs, activations = net._forward(X)
+        history.loss[epoch], grad = net._backward(zs, activations, y)
+        freeze_diverged(history.loss[epoch], epoch)
+        history.grad_norms[epoch] = np.where(history.diverged[..., None], np.nan, net.layer_grad_norms(grad))
+        logits = net._forward(X_test)[0][-1]
+        history.test_loss[epoch] = _cross_entropy(logits, y_test)[0]
+        for accuracy, z, labels in ((history.accuracy, zs[-1], y), (history.test_accuracy, logits, y_test)):
+            accuracy[epoch] = np.where(history.diverged, np.nan, np.mean(z.argmax(axis=-1) == labels, axis=-1))
+
+    epoch_range = range(1, epochs + 1)
+    if progress:
+        from tqdm.auto import tqdm
+
+        epoch_range = tqdm(epoch_range, desc="epochs")
+    opt.reset()
+    step, elapsed = 0, 0.0
+    with threadpool_limits(limits=1, user_api="blas"), np.errstate(all="ignore"):  # NaN/inf: reported, not warned
+        record(0)
+        history.seconds[0] = 0.0
+        for epoch in epoch_range:
+            if np.all(history.diverged):
+                break
+            start = time.perf_counter()
+            for batch in batches(len(y), batch_size, rng):
+                loss, grad = net._backward(*net._forward(X[batch]), y[batch])
+                history.step_loss[step] = loss
+                step += 1
+                if not np.isfinite(loss).all():
+                    freeze_diverged(loss, epoch)
+                if clip_norm is not None:
+                    grad = clip_by_norm(grad, clip_norm)
+                opt.step(net.theta, grad, out=net.theta)
+            elapsed += time.perf_counter() - start
+            history.seconds[epoch] = elapsed
+            record(epoch)
+    return history

@@ -1,0 +1,116 @@
+"""Run an optimizer on a landscape and keep the path (chapter 1)."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from . import _args
+from .optimizers import Newton, clip_by_norm
+
+
+@dataclass(repr=False)
+class Trajectory:
+    """The path of one run, or of a sweep of runs.
+
+    ``xs`` has shape (steps + 1, *batch, n): x₀ first. A run that diverged (an iterate non-finite or beyond the
+    bound) is frozen at NaN from that step on. ``diverged_at`` is the first such step, or None, for a single run;
+    for a sweep it is an integer array of shape `batch`, −1 where the run never diverged.
+    """
+
+    xs: np.ndarray
+    fn: object
+    _diverged_at: np.ndarray
+    _values: np.ndarray = None
+
+    @property
+    def diverged_at(self):
+        if self._diverged_at.ndim == 0:
+            step = int(self._diverged_at)
+            return None if step < 0 else step
+        return self._diverged_at
+
+    @property
+    def diverged(self):
+        """True where the run diverged (a bool, or a bool array for a sweep)."""
+        return self._diverged_at >= 0
+
+    @cached_property
+    def values(self):
+        """f at every iterate, shape (steps + 1, *batch)."""
+        if self._values is not None:
+            return self._values
+        with np.errstate(all="ignore"):
+            return self.fn.value(self.xs)
+
+    @cached_property
+    def grad_norms(self):
+        """|∇f| at every iterate, shape (steps + 1, *batch)."""
+        with np.errstate(all="ignore"):
+            grads = self.fn.grad(self.xs) if hasattr(self.fn, "grad") else _call_grads(self.fn, self.xs)
+        return np.linalg.norm(grads, axis=-1)
+
+    @property
+    def final(self):
+        """The last iterate, shape (*batch, n)."""
+        return self.xs[-1]
+
+    def __repr__(self):
+        steps, batch = len(self.xs) - 1, self.xs.shape[1:-1]
+        if not batch:
+            status = "diverged at step %d" % self.diverged_at if self.diverged else f"final x = {self.final}"
+            return f"Trajectory({steps} steps, {status})"
+        return f"Trajectory({steps} steps × {int(np.prod(batch))} runs, {int(self.diverged.sum())} diverged)"
+
+
+def _call_grads(fn, xs):
+    return np.stack([fn(x)[1] for x in xs])
+
+
+def run(opt, fn, x0, steps=100, bound=1e6, clip_norm=None):
+    """Run `opt` on `fn` from `x0` for `steps` steps and return the :class:`Trajectory`.
+
+    `fn` is a :mod:`descent.functions` landscape or any callable returning ``(value, gradient)``; `x0` has shape
+    (n,) or (*batch, n) — a batch is many runs at once, e.g. one per learning rate of a sweep. A run whose iterate
+    becomes non-finite or leaves the box |x_i| ≤ `bound` is marked diverged and frozen at NaN; the others go on.
+    ``clip_norm`` rescales each gradient to at most that norm first. The optimizer is reset before the run.
+    """
+    x = _args.finite_point("x0", x0)
+    steps = _args.positive_int("steps", steps, minimum=0)
+    bound = _args.positive("bound", bound)
+    if clip_norm is not None:
+        clip_norm = _args.positive("clip_norm", clip_norm)
+    landscape = hasattr(fn, "grad") and hasattr(fn, "value")
+    if not landscape and not callable(fn):
+        raise TypeError(f"fn must be a descent.functions landscape or a callable returning (value, grad); got {fn!r}")
+    single = x.ndim == 1
+    x = x[None] if single else x  # one code path for one run and for a sweep: identical results, bit for bit
+    xs = np.full((steps + 1,) + x.shape, np.nan, dtype=x.dtype)
+    values = None if landscape else np.full((steps + 1,) + x.shape[:-1], np.nan)
+    diverged_at = np.full(x.shape[:-1], -1)
+    opt.reset()
+    xs[0] = x
+    def gradient(x, t):
+        if landscape:
+            return fn.grad(x)
+        value, g = fn(x[0]) if single else fn(x)  # a plain callable sees the shapes it was given
+        values[t] = value
+        return np.reshape(g, x.shape)
+
+    with np.errstate(all="ignore"):
+        for t in range(1, steps + 1):
+            g = gradient(x, t - 1)
+            if clip_norm is not None:
+                g = clip_by_norm(g, clip_norm)
+            x = opt.step(x, g, fn.hessian(x), out=x) if isinstance(opt, Newton) else opt.step(x, g, out=x)
+            escaped = ~np.all(np.abs(x) <= bound, axis=-1) & (diverged_at < 0)
+            diverged_at[escaped] = t
+            x[diverged_at >= 0] = np.nan
+            xs[t] = x
+            if np.all(diverged_at >= 0):
+                break
+        if not landscape and np.any(diverged_at < 0):
+            gradient(x, -1)
+    if single:
+        xs, diverged_at, values = xs[:, 0], diverged_at[0], None if values is None else values[:, 0]
+    return Trajectory(xs, fn, diverged_at, values)

@@ -1,0 +1,42 @@
+"""Re-execute chapter notebooks in place, top to bottom, so their stored outputs are what nbval checks.
+
+    python scripts/execute.py                         # every notebook in chapters/
+    python scripts/execute.py chapters/05_momentum.ipynb
+
+Run it after any change to a notebook or to `descent`. It prints each notebook's run time (budget: 20 s).
+"""
+
+import pathlib
+import sys
+import time
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BUDGET = 20.0
+
+
+def execute(path):
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    seconds = time.perf_counter() - start
+    nbformat.write(nb, path)
+    return seconds
+
+
+def main(args):
+    paths = [pathlib.Path(a).resolve() for a in args] or sorted((ROOT / "chapters").glob("*.ipynb"))
+    total = 0.0
+    for path in paths:
+        seconds = execute(path)
+        total += seconds
+        flag = "  OVER BUDGET" if seconds > BUDGET else ""
+        print(f"{seconds:6.1f} s  {path.relative_to(ROOT)}{flag}", flush=True)
+    print(f"{total:6.1f} s  total")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
