@@ -8,8 +8,13 @@ from .adam import check_adam_step
 from .adaptive import check_adagrad_step, check_rmsprop_step
 from .basics import check_gd_step
 from .core import Case, CheckResult, check
+from .ewma import check_ewma
 from .gradients import check_activation_grad, check_init
 from .landscapes import check_classify_stationary_point, check_clip_by_norm
+from .minibatch import check_minibatches
+from .newton import check_newton_step
+from .normalization import check_standardize
+from .schedules import check_schedule
 
 __all__ = [
     "Case",
@@ -20,7 +25,12 @@ __all__ = [
     "check_adam_step",
     "check_classify_stationary_point",
     "check_clip_by_norm",
+    "check_ewma",
     "check_gd_step",
     "check_init",
+    "check_minibatches",
+    "check_newton_step",
     "check_rmsprop_step",
+    "check_schedule",
+    "check_standardize",
 ]
