@@ -7,6 +7,7 @@ Each chapter's checks live in a submodule named for its topic and are re-exporte
 from .adam import check_adam_step
 from .adaptive import check_adagrad_step, check_rmsprop_step
 from .basics import check_gd_step
+from .capstone import check_pick_best_lr
 from .core import Case, CheckResult, check
 from .ewma import check_ewma
 from .gradients import check_activation_grad, check_init
@@ -30,6 +31,7 @@ __all__ = [
     "check_init",
     "check_minibatches",
     "check_newton_step",
+    "check_pick_best_lr",
     "check_rmsprop_step",
     "check_schedule",
     "check_standardize",

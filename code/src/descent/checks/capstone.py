@@ -1,0 +1,69 @@
+"""Self-check for the capstone chapter: choosing each optimizer's learning rate from a sweep, fairly."""
+
+import numpy as np
+
+from ..experiments import pick_best_lr
+from .core import Case, check
+
+nan = np.nan
+
+
+def _by_training_loss(lrs, train_loss, val_loss):
+    return pick_best_lr(lrs, val_loss, train_loss)
+
+
+def _argmin_over_nan(lrs, train_loss, val_loss):
+    return float(np.asarray(lrs)[np.argmin(np.mean(val_loss, axis=1))])
+
+
+def _nanmean(lrs, train_loss, val_loss):
+    with np.errstate(all="ignore"):
+        mean = np.array([np.mean(row[np.isfinite(row)]) if np.isfinite(row).any() else nan for row in val_loss])
+    return float(np.asarray(lrs)[np.nanargmin(mean)])
+
+
+def _luckiest_seed(lrs, train_loss, val_loss):
+    best = np.where(np.isfinite(val_loss), val_loss, np.inf).min(axis=1)
+    return float(np.asarray(lrs)[np.argmin(best)])
+
+
+def _index(lrs, train_loss, val_loss):
+    return int(np.flatnonzero(np.asarray(lrs) == pick_best_lr(lrs, train_loss, val_loss))[0])
+
+
+def _case(label, lrs, train_loss, val_loss):
+    return Case(label, (np.array(lrs), np.array(train_loss, dtype=float), np.array(val_loss, dtype=float)))
+
+
+def check_pick_best_lr(pick_best_lr_fn):
+    """Check ``pick_best_lr(lrs, train_loss, val_loss) -> lr``: losses of shape (R learning rates, S seeds); the
+    answer is the lr with the lowest mean validation loss over seeds, among those that never diverged."""
+    cases = [
+        _case("4 learning rates × 2 seeds, nothing diverged", [1e-3, 1e-2, 1e-1, 1.0],
+              [[2.0, 2.0], [1.0, 1.1], [0.3, 0.2], [0.05, 0.1]],
+              [[2.1, 2.0], [1.1, 1.2], [0.4, 0.3], [0.6, 0.9]]),
+        _case("one lucky seed", [0.01, 0.1, 1.0],
+              [[0.45, 0.5], [0.28, 0.85], [0.9, 1.0]],
+              [[0.5, 0.52], [0.3, 0.9], [1.0, 1.1]]),
+        _case("the largest learning rates diverged for some seeds (NaN)", [3.0, 1.0, 0.1, 0.01],
+              [[nan, nan], [nan, 0.2], [0.3, 0.8], [0.4, 0.45]],
+              [[nan, nan], [nan, 0.3], [0.2, 0.9], [0.5, 0.5]]),
+        _case("the first learning rate of the grid diverged", [10.0, 1.0, 0.1],
+              [[nan, nan], [0.3, 0.5], [0.4, 0.45]],
+              [[nan, nan], [0.4, 0.6], [0.45, 0.5]]),
+        _case("a run that diverged to inf", [0.03, 0.3, 3.0],
+              [[0.5, 0.6, 0.55], [0.2, 0.25, np.inf], [np.inf, np.inf, np.inf]],
+              [[0.6, 0.65, 0.6], [0.3, 0.3, np.inf], [np.inf, np.inf, np.inf]]),
+    ]
+    mistakes = {
+        "you chose by the training loss: it rewards overfitting; choose by the validation loss":
+            _by_training_loss,
+        "np.argmin over a mean that contains NaN returns the NaN's position (a diverged lr): treat a non-finite "
+        "mean as +inf first": _argmin_over_nan,
+        "you averaged only the seeds that did not diverge (nanmean): an lr that diverged for one seed in three "
+        "will diverge again; disqualify it": _nanmean,
+        "you chose by the best single seed: a lucky initialisation is not a property of the lr; average over "
+        "seeds": _luckiest_seed,
+        "you returned the position i in the grid; return the learning rate itself, lrs[i]": _index,
+    }
+    return check("choosing the learning rate from a sweep", pick_best_lr_fn, pick_best_lr, cases, mistakes)

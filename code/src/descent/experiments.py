@@ -1,0 +1,157 @@
+r"""Fair comparisons of optimizers (chapter 11): learning-rate sweeps over seeds, chosen on a validation split.
+
+A fair comparison gives every optimizer the same chances:
+
+1. the same model, data, mini-batches, epochs and initialisations (seeds);
+2. the same grid of learning rates, each tried with every seed;
+3. the learning rate is chosen by the **validation** loss (a part of the training data held out), never by the
+   test set, which is looked at once, at the end, to report the result.
+
+:func:`sweep` trains all (learning rate, seed) pairs of one optimizer at once, as ``R·S`` models of one
+:class:`descent.nn.MLP`; :func:`pick_best_lr` chooses the learning rate and :func:`table` summarises sweeps.
+"""
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _args, nn
+from .data import Split
+
+
+def validation_split(split, fraction=0.2, seed=0):
+    """Hold out a stratified `fraction` of ``split``'s *training* part: returns ``Split(X_fit, y_fit, X_val,
+    y_val)``, whose "test" part is the validation set. The test part of `split` is not touched."""
+    from sklearn.model_selection import train_test_split
+
+    if not isinstance(split, Split):
+        raise TypeError(f"split must be a descent.data.Split; got {split!r:.80}")
+    if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 < fraction < 1:
+        raise ValueError(f"fraction must be strictly between 0 and 1; got {fraction!r}")
+    seed = _args.positive_int("seed", seed, minimum=0)
+    X_fit, X_val, y_fit, y_val = train_test_split(split.X_train, split.y_train, test_size=fraction,
+                                                  random_state=seed, stratify=split.y_train)
+    return Split(X_fit, y_fit, X_val, y_val)
+
+
+def grid(**axes):
+    """Every combination of the values of `axes`, as columns for a vectorised run.
+
+    Returns ``(columns, shape)``: ``columns[name]`` has shape (n, 1), n = the product of the lengths, in the order
+    of ``itertools.product`` (the last axis varies fastest), so a per-model result ``r`` of shape (n,) reshapes to
+    ``r.reshape(shape)`` with one axis per keyword. ``grid(lr=[0.1, 1.0], beta=[0.0, 0.9])`` gives 4 models.
+    """
+    if not axes:
+        raise ValueError("grid needs at least one axis, e.g. grid(lr=[0.01, 0.1])")
+    values = {name: np.atleast_1d(np.asarray(v, dtype=float)) for name, v in axes.items()}
+    for name, v in values.items():
+        if v.ndim != 1 or v.size == 0:
+            raise ValueError(f"{name} must be a non-empty 1-D list of values; got {axes[name]!r}")
+    rows = np.array(list(itertools.product(*values.values())))
+    columns = {name: rows[:, [i]] for i, name in enumerate(values)}
+    return columns, tuple(len(v) for v in values.values())
+
+
+@dataclass(repr=False)
+class Sweep:
+    """The result of :func:`sweep`: ``lrs`` (R,), ``seeds`` (S,), the training ``history`` of the R·S models
+    (model ``r·S + s`` has learning rate ``lrs[r]`` and initialisation seed ``seeds[s]``; its "test" arrays are the
+    validation set) and the final ``test_loss``, ``test_accuracy`` on the held-out test set, shape (R, S)."""
+
+    name: str
+    lrs: np.ndarray
+    seeds: np.ndarray
+    history: nn.History
+    test_loss: np.ndarray
+    test_accuracy: np.ndarray
+
+    def curves(self, metric):
+        """A per-epoch array of the history (``"loss"``, ``"test_loss"`` = validation, …) as (epochs + 1, R, S)."""
+        values = getattr(self.history, metric)
+        return values.reshape(values.shape[:1] + (len(self.lrs), len(self.seeds)) + values.shape[2:])
+
+    def final(self, metric):
+        """The last epoch's value of a per-epoch metric, shape (R, S)."""
+        return self.curves(metric)[-1]
+
+    @property
+    def train_loss(self):
+        return self.final("loss")
+
+    @property
+    def val_loss(self):
+        return self.final("test_loss")
+
+    @property
+    def best_lr(self):
+        return pick_best_lr(self.lrs, self.train_loss, self.val_loss)
+
+    @property
+    def best(self):
+        """Index of the best learning rate in ``lrs``."""
+        return int(np.flatnonzero(self.lrs == self.best_lr)[0])
+
+    def __repr__(self):
+        return (f"Sweep({self.name}: {len(self.lrs)} learning rates × {len(self.seeds)} seeds, "
+                f"{len(self.history.loss) - 1} epochs, best lr {self.best_lr:.3g})")
+
+
+def sweep(make_optimizer, lrs, data, test, sizes, epochs, seeds=3, batch_size=32, name=None, **mlp_kwargs):
+    """Train one optimizer for every learning rate in `lrs` and every seed s, …, s + seeds − 1, all at once
+    (s is the ``seed`` keyword of the MLP, default 0).
+
+    ``make_optimizer(lr)`` builds the optimizer from an lr array of shape (R·S, 1), e.g. ``lambda lr:
+    descent.Adam(lr=lr)``. `data` is the (fit, validation) split from :func:`validation_split`; `test` is a
+    :class:`~descent.data.Split` whose test part is evaluated once, after training. The seeds change the initial
+    weights; the mini-batch order is the same for every model (common random numbers make the comparison less
+    noisy). Extra keywords go to :class:`descent.nn.MLP`.
+    """
+    lrs = np.atleast_1d(_args.positive("lrs", lrs))
+    if lrs.ndim != 1:
+        raise ValueError(f"lrs must be a 1-D list of learning rates; got shape {lrs.shape}")
+    n_seeds = _args.positive_int("seeds", seeds)
+    if not isinstance(test, Split):
+        raise TypeError(f"test must be a descent.data.Split (its test part is used); got {test!r:.80}")
+    starts = nn.MLP(sizes, n_models=n_seeds, **mlp_kwargs).theta  # model s starts from seed s
+    net = nn.MLP(sizes, n_models=len(lrs) * n_seeds, **mlp_kwargs)
+    net.theta = np.tile(starts, (len(lrs), 1))
+    opt = make_optimizer(np.repeat(lrs, n_seeds)[:, None])
+    history = nn.train(net, opt, data, epochs, batch_size=batch_size)
+    with np.errstate(all="ignore"):
+        test_loss, _ = net.loss_and_grad(test.X_test, test.y_test)
+        test_accuracy = np.where(history.diverged, np.nan, net.accuracy(test.X_test, test.y_test))
+    shape = (len(lrs), n_seeds)
+    seed0 = mlp_kwargs.get("seed", 0)
+    return Sweep(name or type(opt).__name__, lrs, seed0 + np.arange(n_seeds), history,
+                 test_loss.reshape(shape), test_accuracy.reshape(shape))
+
+
+def pick_best_lr(lrs, train_loss, val_loss):
+    """The learning rate whose mean **validation** loss over seeds is lowest.
+
+    `train_loss` and `val_loss` have shape (R, S): final losses for R learning rates × S seeds. A learning rate
+    that diverged (a non-finite loss) for any seed is out: it would fail as often in your next run. The training
+    loss is not used for the choice (it rewards overfitting); it is an argument so the signature shows both.
+    """
+    lrs = np.atleast_1d(_args.positive("lrs", lrs))
+    val_loss = np.asarray(val_loss, dtype=float)
+    if val_loss.ndim != 2 or val_loss.shape[0] != len(lrs):
+        raise ValueError(f"val_loss must have shape ({len(lrs)}, seeds); got shape {val_loss.shape}")
+    _args.same_shape("train_loss", train_loss, val_loss.shape)
+    mean = np.where(np.isfinite(val_loss).all(axis=1), val_loss.mean(axis=1), np.inf)
+    if np.isinf(mean).all():
+        raise ValueError("every learning rate diverged for some seed: extend the grid to smaller values")
+    return float(lrs[np.argmin(mean)])
+
+
+def table(sweeps):
+    """A text table: per optimizer the chosen lr, its validation loss, and test accuracy and loss (mean ± std over
+    seeds), sorted by test accuracy; also how many of the R·S runs diverged."""
+    rows = [f"{'optimizer':<10} {'best lr':>8} {'val loss':>9} {'test accuracy':>15} {'test loss':>15} {'diverged':>9}"]
+    for s in sorted(sweeps, key=lambda s: -s.test_accuracy[s.best].mean()):
+        acc, loss = s.test_accuracy[s.best], s.test_loss[s.best]
+        rows.append(f"{s.name:<10} {s.best_lr:>8.3g} {s.val_loss[s.best].mean():>9.3f} "
+                    f"{acc.mean():>8.3f} ± {acc.std():.3f} {loss.mean():>8.3f} ± {loss.std():.3f} "
+                    f"{int(s.history.diverged.sum()):>4d}/{s.history.diverged.size}")
+    return "\n".join(rows)
