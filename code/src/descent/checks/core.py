@@ -5,6 +5,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+RESULTS = []
+"""Every :class:`CheckResult` made in this Python session, in order: the autograder (scripts/autograde.py) reads it."""
+
 
 @dataclass
 class Case:
@@ -120,6 +123,7 @@ def check(title, learner, reference, cases, mistakes=None, rtol=1e-6, atol=1e-10
                      if _compare(_call(wrong, case), received, rtol, atol) is None]
         messages.append(f"{where}: {problem}" + "".join(f"\n     hint: {h}" for h in hints))
     result = CheckResult(title, passed, len(cases), messages, printed=verbose)
+    RESULTS.append(result)
     if verbose:
         print(result.report())
     return result
