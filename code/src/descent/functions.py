@@ -288,3 +288,17 @@ def classify_stationary_point(H, tol=1e-8):
     if np.any(np.abs(lam) <= tol):
         return "degenerate"
     return "minimum" if lam.min() > 0 else "maximum"
+
+
+def basin(fn, x):
+    """The basin (a, b) of a local minimum x of a 1-D landscape such as :class:`Wiggly`: a and b are the nearest
+    local maxima left and right of x among ``fn.stationary_points()`` (chapters 6, 7, 10).
+
+    Gradient descent with small steps started inside (a, b) ends at x; a or b is −inf/inf when no maximum lies on
+    that side within the search range.
+    """
+    x = float(_args.real_array("x", x))
+    points = fn.stationary_points()
+    maxima = points[fn.hessian(points[:, None])[:, 0, 0] < 0]
+    left, right = maxima[maxima < x], maxima[maxima > x]
+    return (float(left.max()) if left.size else -np.inf, float(right.min()) if right.size else np.inf)

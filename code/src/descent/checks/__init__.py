@@ -13,6 +13,7 @@ from .ewma import check_ewma
 from .gradients import check_activation_grad, check_init
 from .landscapes import check_classify_stationary_point, check_clip_by_norm
 from .minibatch import check_minibatches
+from .momentum import check_momentum_step
 from .newton import check_newton_step
 from .normalization import check_standardize
 from .schedules import check_schedule
@@ -30,6 +31,7 @@ __all__ = [
     "check_gd_step",
     "check_init",
     "check_minibatches",
+    "check_momentum_step",
     "check_newton_step",
     "check_pick_best_lr",
     "check_rmsprop_step",
