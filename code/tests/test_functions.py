@@ -222,3 +222,10 @@ def test_classify_the_landscapes_stationary_points():
 def test_classify_rejects_bad_input(H, tol, error):
     with pytest.raises(error):
         functions.classify_stationary_point(H, tol)
+
+
+def test_basin_of_the_wiggly_global_minimum():
+    wiggly = functions.Wiggly()
+    a, b = functions.basin(wiggly, wiggly.minimizers[0, 0])
+    assert a == pytest.approx(-4.081, abs=1e-3) and b == pytest.approx(-2.374, abs=1e-3)
+    assert wiggly.hessian([[a]])[0, 0, 0] < 0 and wiggly.hessian([[b]])[0, 0, 0] < 0

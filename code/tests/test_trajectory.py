@@ -96,3 +96,22 @@ def test_bad_input_gives_a_clear_error(kwargs, error, words):
     args = {"opt": descent.SGD(lr=0.1), "fn": BOWL, "x0": [1.0], "steps": 3} | kwargs
     with pytest.raises(error, match=words):
         descent.run(**args)
+
+
+def test_steps_on_stream_matches_the_update_rules():
+    from descent.trajectory import steps_on_stream
+
+    grads = np.array([[1.0, -2.0], [0.5, 0.0], [3.0, 1.0]])
+    np.testing.assert_allclose(steps_on_stream(descent.SGD(lr=0.1), grads), 0.1 * grads)
+    s = np.cumsum(grads**2, axis=0)
+    np.testing.assert_allclose(steps_on_stream(descent.AdaGrad(lr=0.1), grads),
+                               0.1 * grads / (np.sqrt(s) + 1e-10))
+    one_d = steps_on_stream(descent.SGD(lr=1.0), [1.0, 2.0])           # a stream of scalars: θ is 0-d
+    np.testing.assert_allclose(one_d, [1.0, 2.0])
+
+
+def test_steps_on_stream_rejects_an_empty_stream():
+    from descent.trajectory import steps_on_stream
+
+    with pytest.raises(ValueError, match="grads"):
+        steps_on_stream(descent.SGD(), np.zeros((0, 2)))

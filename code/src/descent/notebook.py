@@ -18,3 +18,21 @@ def setup():
     plots.use_style()
     np.set_printoptions(legacy="1.25")
     threadpool_limits(limits=1)
+
+
+def best_time(fn, repeat=3):
+    """The fastest of `repeat` calls of ``fn()``, in seconds of wall-clock time.
+
+    The minimum is the least disturbed by other work on the machine. Timings vary from run to run: the chapters
+    show them in figures, never as numbers in their prose.
+    """
+    import time
+
+    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
+        raise ValueError(f"repeat must be a positive integer; got {repeat!r}")
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)

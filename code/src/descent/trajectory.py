@@ -114,3 +114,21 @@ def run(opt, fn, x0, steps=100, bound=1e6, clip_norm=None):
     if single:
         xs, diverged_at, values = xs[:, 0], diverged_at[0], None if values is None else values[:, 0]
     return Trajectory(xs, fn, diverged_at, values)
+
+
+def steps_on_stream(opt, grads):
+    """Feed a fixed stream of gradients to `opt`, starting from θ₀ = 0, and return the steps θ_{t−1} − θ_t.
+
+    ``grads`` has shape (T, ...): row t − 1 is the gradient g_t of step t, whatever θ is (no loss is involved).
+    The result has the same shape; row t − 1 is the step of step t. A way to see what an update rule does with
+    given gradients, e.g. a pulse or a sudden drop in size.
+    """
+    grads = np.asarray(grads, dtype=float)
+    if grads.ndim < 1 or len(grads) == 0:
+        raise ValueError(f"grads must have shape (T, ...) with T ≥ 1; got shape {grads.shape}")
+    theta, steps = np.zeros(grads.shape[1:]), np.empty_like(grads)
+    for t, g in enumerate(grads):
+        new = opt.step(theta, g)
+        steps[t] = theta - new
+        theta = new
+    return steps
