@@ -4,6 +4,8 @@ Call :func:`use_style` once at the top of a notebook. Colours are the Okabe–It
 for the common forms of colour blindness; lines also differ by marker so figures read in grey.
 """
 
+from html import escape
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
@@ -128,14 +130,22 @@ _ICONS = {
 }
 
 
-def animate(fn, trajectories, labels=None, frames=60, extent=None, interval=80, figsize=(5.5, 4.0), title=None):
+def _alt_text(fn, labels, title):
+    """Default alt text of an animation: what it shows, in words."""
+    what = f"{title}: " if title else ""
+    runs = f" of {', '.join(labels)}" if labels else ""
+    where = "the curve" if fn.dim == 1 else "the contours"
+    return f"{what}animation of the optimizer paths{runs} drawn step by step over {where} of {_label(fn)}"
+
+
+def animate(fn, trajectories, labels=None, frames=60, extent=None, interval=80, figsize=(5.5, 4.0), title=None,
+            alt=None):
     """An animation of paths appearing step by step over the contours (2-D) or the curve (1-D) of `fn`.
 
     Returns the self-contained HTML of ``FuncAnimation.to_jshtml()`` wrapped for display: it plays in any browser,
-    with no kernel. Frames are JPEG on a coarser contour grid, so 60 frames weigh about 1–2 MB.
+    with no kernel. Frames are JPEG on a coarser contour grid, so 60 frames weigh about 1–2 MB. `alt` is the alt
+    text of the frames for screen readers (default: generated from `title`, `labels` and the function's name).
     """
-    from IPython.display import HTML
-
     xs = [getattr(t, "xs", t) for t in trajectories]
     steps = max(len(x) for x in xs)
     idx = np.unique(np.linspace(1, steps, frames).astype(int))
@@ -163,14 +173,48 @@ def animate(fn, trajectories, labels=None, frames=60, extent=None, interval=80, 
         text.set_text(f"step {k - 1}")
         return lines
 
-    fig.canvas.draw()  # lay the figure out once; re-running constrained layout on every frame doubles the cost
+    fig.canvas.draw()  # lay the figure out once: constrained layout on every frame would triple the time
     fig.set_layout_engine("none")
-    fig.canvas.draw()
-    fig.set_layout_engine("none")  # lay out once: constrained layout on every frame would triple the time
     anim = animation.FuncAnimation(fig, draw, frames=idx, interval=interval, blit=False)
+    return _player(fig, anim, alt or _alt_text(fn, labels, title))
+
+
+def _player(fig, anim, alt, slider_label="Animation frame"):
+    """The to_jshtml player of `anim` (JPEG frames), offline (no icon font) and labelled for screen readers."""
+    from IPython.display import HTML
+
     with mpl.rc_context({"animation.frame_format": "jpeg"}):
         html = anim.to_jshtml(default_mode="once")
     plt.close(fig)
     for icon, symbol in _ICONS.items():
         html = html.replace(icon, symbol)
+    html = html.replace('<img id="_anim_img', f'<img alt="{escape(alt)}" id="_anim_img', 1)
+    html = html.replace('class="anim-slider"', f'class="anim-slider" aria-label="{escape(slider_label)}"', 1)
     return HTML(html)
+
+
+def parameter_slider(draw, values, alt, name="value", figsize=(5.5, 4.0), interval=700):
+    """A precomputed slider over a parameter: the static counterpart of an ipywidgets explorer, with no kernel.
+
+    `draw(ax, value)` draws one picture on an empty axes; it is called once per entry of `values` (keep it to
+    ≤ ~20 values: each frame is a JPEG of about 30–60 kB). Returns the same self-contained player as
+    :func:`animate`: its slider moves through the values, its buttons step or play through them. `alt` says what
+    the frames show (screen readers); `name` labels the slider, e.g. "learning rate α".
+    """
+    values = list(values)
+    if not values:
+        raise ValueError("values: give at least one parameter value")
+    if not callable(draw):
+        raise TypeError("draw: expected a function draw(ax, value)")
+    fig, ax = plt.subplots(figsize=figsize)
+    draw(ax, values[0])
+    fig.canvas.draw()  # lay out once, on the first value, and keep that layout for every frame
+    fig.set_layout_engine("none")
+
+    def frame(k):
+        ax.clear()
+        draw(ax, values[k])
+        return []
+
+    anim = animation.FuncAnimation(fig, frame, frames=len(values), interval=interval, blit=False)
+    return _player(fig, anim, alt, slider_label=f"{name}: {len(values)} values from {values[0]} to {values[-1]}")
