@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import descent
+from streams import descent_path, torch_path
 
 torch = pytest.importorskip("torch")
 
@@ -21,25 +22,6 @@ def gradient_sequence(seed, shape=(3, 4), steps=STEPS):
     rng = np.random.default_rng(seed)
     scale = 10.0 ** rng.uniform(-3, 2, size=shape)
     return rng.standard_normal((steps,) + shape) * scale
-
-
-def run_descent(opt, theta0, grads):
-    theta, out = theta0.copy(), [theta0.copy()]
-    for g in grads:
-        theta = opt.step(theta, g)
-        out.append(theta)
-    return np.array(out)
-
-
-def run_torch(make_opt, theta0, grads):
-    p = torch.tensor(theta0, dtype=torch.float64, requires_grad=True)
-    opt = make_opt([p])
-    out = [theta0.copy()]
-    for g in grads:
-        p.grad = torch.tensor(g, dtype=torch.float64)
-        opt.step()
-        out.append(p.detach().numpy().copy())
-    return np.array(out)
 
 
 HYPER = [
@@ -62,8 +44,8 @@ def test_adam_equals_torch_adam(h, seed):
     including the coupled L2 term (λθ added to g before both moments)."""
     grads = gradient_sequence(seed)
     theta0 = np.random.default_rng(seed + 100).standard_normal(grads.shape[1:])
-    ours = run_descent(descent.Adam(**as_descent(h)), theta0, grads)
-    theirs = run_torch(lambda ps: torch.optim.Adam(ps, foreach=False, **h), theta0, grads)
+    ours = descent_path(descent.Adam(**as_descent(h)), grads, theta0)
+    theirs = torch_path(lambda ps: torch.optim.Adam(ps, foreach=False, **h), grads, theta0)
     np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-14)
 
 
@@ -73,16 +55,16 @@ def test_adamw_equals_torch_adamw(h, seed):
     """AdamW(...) ≡ torch.optim.AdamW(...): θ ← θ(1 − αλ) first, then the Adam step on the raw gradient."""
     grads = gradient_sequence(seed)
     theta0 = np.random.default_rng(seed + 200).standard_normal(grads.shape[1:])
-    ours = run_descent(descent.AdamW(**as_descent(h)), theta0, grads)
-    theirs = run_torch(lambda ps: torch.optim.AdamW(ps, foreach=False, **h), theta0, grads)
+    ours = descent_path(descent.AdamW(**as_descent(h)), grads, theta0)
+    theirs = torch_path(lambda ps: torch.optim.AdamW(ps, foreach=False, **h), grads, theta0)
     np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-14)
 
 
 def test_adamw_default_weight_decay_is_torchs():
     grads = gradient_sequence(3)
     theta0 = np.ones(grads.shape[1:])
-    ours = run_descent(descent.AdamW(), theta0, grads)
-    theirs = run_torch(lambda ps: torch.optim.AdamW(ps, foreach=False), theta0, grads)
+    ours = descent_path(descent.AdamW(), grads, theta0)
+    theirs = torch_path(lambda ps: torch.optim.AdamW(ps, foreach=False), grads, theta0)
     np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-14)
 
 
@@ -91,9 +73,9 @@ def test_sweep_equals_separate_torch_runs():
     lrs = np.array([1e-3, 1e-2, 1e-1])
     grads = gradient_sequence(4, shape=(3, 2))
     theta0 = np.zeros((3, 2))
-    ours = run_descent(descent.Adam(lr=lrs[:, None]), theta0, grads)
+    ours = descent_path(descent.Adam(lr=lrs[:, None]), grads, theta0)
     for r, lr in enumerate(lrs):
-        theirs = run_torch(lambda ps: torch.optim.Adam(ps, lr=lr, foreach=False), theta0[r], grads[:, r])
+        theirs = torch_path(lambda ps: torch.optim.Adam(ps, lr=lr, foreach=False), grads[:, r], theta0[r])
         np.testing.assert_allclose(ours[:, r], theirs, rtol=1e-12, atol=1e-14)
 
 
@@ -120,7 +102,7 @@ def test_keras_form_is_paper_form_with_eps_hat(eps):
     """
     grads = gradient_sequence(5) * 1e-4  # small gradients, where ε matters
     theta0 = np.zeros(grads.shape[1:])
-    keras = run_descent(descent.Adam(lr=0.01, eps=eps, eps_form="keras"), theta0, grads)
+    keras = descent_path(descent.Adam(lr=0.01, eps=eps, eps_form="keras"), grads, theta0)
     hand = adam_by_hand(grads, theta0, 0.01, 0.9, 0.999, lambda t: eps / np.sqrt(1 - 0.999**t))
     np.testing.assert_allclose(keras, hand, rtol=1e-12, atol=1e-15)
     paper, theta, lr = [theta0], theta0, 0.01
@@ -132,7 +114,7 @@ def test_keras_form_is_paper_form_with_eps_hat(eps):
         np.testing.assert_allclose(theta, paper[-1] - lr_t * m / (np.sqrt(v) + eps * np.sqrt(1 - 0.999**t)),
                                    rtol=1e-12, atol=1e-15)
         paper.append(theta)
-    paper = run_descent(descent.Adam(lr=0.01, eps=eps), theta0, grads)
+    paper = descent_path(descent.Adam(lr=0.01, eps=eps), grads, theta0)
     assert not np.allclose(keras, paper, rtol=1e-9, atol=0)  # the two forms are not the same algorithm
 
 
@@ -140,7 +122,7 @@ def test_correction_in_state_is_the_broken_algorithm():
     grads = gradient_sequence(6, steps=60)
     theta0 = np.zeros(grads.shape[1:])
     for beta2 in (0.999, 0.9):
-        ours = run_descent(descent.Adam(lr=0.1, beta2=beta2, correction_in_state=True), theta0, grads)
+        ours = descent_path(descent.Adam(lr=0.1, beta2=beta2, correction_in_state=True), grads, theta0)
         hand = adam_by_hand(grads, theta0, 0.1, 0.9, beta2, lambda t: 1e-8, broken=True)
         np.testing.assert_allclose(ours, hand, rtol=1e-10, atol=1e-15)
 
@@ -170,7 +152,7 @@ def test_adam_and_rmsprop_are_invariant_to_gradient_scale(grads, c, b):
     theta0 = np.zeros(3)
     for make in (lambda: descent.Adam(lr=0.1, beta1=b[0], beta2=b[1], eps=1e-300),
                  lambda: descent.RMSProp(lr=0.1, beta=b[1], eps=1e-300)):
-        np.testing.assert_allclose(run_descent(make(), theta0, c * grads), run_descent(make(), theta0, grads),
+        np.testing.assert_allclose(descent_path(make(), c * grads, theta0), descent_path(make(), grads, theta0),
                                    rtol=1e-9, atol=1e-12)
 
 

@@ -7,28 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import descent
+from streams import descent_path, torch_path
 
 torch = pytest.importorskip("torch")
-
-
-def torch_path(make_opt, grads, theta0):
-    """Iterates of a torch optimizer fed a fixed gradient sequence (float64)."""
-    p = torch.nn.Parameter(torch.tensor(theta0, dtype=torch.float64))
-    opt = make_opt([p])
-    out = [p.detach().numpy().copy()]
-    for g in grads:
-        p.grad = torch.tensor(g, dtype=torch.float64)
-        opt.step()
-        out.append(p.detach().numpy().copy())
-    return np.array(out)
-
-
-def descent_path(opt, grads, theta0):
-    out, theta = [np.asarray(theta0, dtype=float)], np.asarray(theta0, dtype=float)
-    for g in grads:
-        theta = opt.step(theta, g)
-        out.append(theta)
-    return np.array(out)
 
 
 def gradient_sequence(seed, steps=40, n=5):

@@ -13,32 +13,11 @@ from hypothesis import strategies as st
 
 import descent
 from descent import schedules
+from streams import descent_path, torch_path
 
 torch = pytest.importorskip("torch")
 
 RTOL, ATOL = 1e-12, 1e-13
-
-
-def torch_path(make_opt, grads, theta0, lrs=None):
-    """Iterates of a torch optimizer fed a fixed gradient sequence (float64); `lrs` sets the lr of every step."""
-    p = torch.nn.Parameter(torch.tensor(theta0, dtype=torch.float64))
-    opt = make_opt([p])
-    out = [p.detach().numpy().copy()]
-    for t, g in enumerate(grads):
-        if lrs is not None:
-            opt.param_groups[0]["lr"] = float(lrs[t])
-        p.grad = torch.tensor(g, dtype=torch.float64)
-        opt.step()
-        out.append(p.detach().numpy().copy())
-    return np.array(out)
-
-
-def descent_path(opt, grads, theta0):
-    out, theta = [np.asarray(theta0, dtype=float)], np.asarray(theta0, dtype=float)
-    for g in grads:
-        theta = opt.step(theta, g)
-        out.append(theta)
-    return np.array(out)
 
 
 def gradient_sequence(seed, steps=50, n=4):

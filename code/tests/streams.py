@@ -1,0 +1,32 @@
+"""Feed one fixed sequence of gradients g_1, g_2, … to a descent optimizer or to a torch.optim one.
+
+The gradients do not depend on θ, so two implementations of the same update rule must produce the same iterates.
+"""
+
+import numpy as np
+
+
+def descent_path(opt, grads, theta0):
+    """Iterates θ_0, θ_1, … of a descent optimizer, shape (steps + 1, *θ.shape)."""
+    theta = np.array(theta0, dtype=float)
+    out = [theta]
+    for g in grads:
+        theta = opt.step(theta, g)
+        out.append(theta)
+    return np.array(out)
+
+
+def torch_path(make_opt, grads, theta0, lrs=None):
+    """Iterates of ``make_opt([param])`` in float64; `lrs`, if given, sets the learning rate of every step."""
+    import torch
+
+    p = torch.nn.Parameter(torch.tensor(np.array(theta0, dtype=float), dtype=torch.float64))
+    opt = make_opt([p])
+    out = [p.detach().numpy().copy()]
+    for t, g in enumerate(grads):
+        if lrs is not None:
+            opt.param_groups[0]["lr"] = float(lrs[t])
+        p.grad = torch.tensor(g, dtype=torch.float64)
+        opt.step()
+        out.append(p.detach().numpy().copy())
+    return np.array(out)
