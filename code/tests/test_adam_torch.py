@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import descent
-from streams import descent_path, torch_path
+from helpers import descent_path, torch_path
 
 torch = pytest.importorskip("torch")
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import descent
-from streams import descent_path, torch_path
+from helpers import descent_path, torch_path
 
 torch = pytest.importorskip("torch")
 

@@ -5,7 +5,6 @@ The submissions are the student notebook of 06_adagrad_rmsprop cut down to what 
 Markdown and the exercise cells), so that the test runs in seconds; the stubs are filled as a learner would."""
 
 import csv
-import importlib.util
 import pathlib
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import sys
 import nbformat
 import numpy as np
 import pytest
+from helpers import load_script
 
 import descent.checks
 
@@ -31,12 +31,6 @@ ANSWERS = {  # what learners write in place of each stub, in the order of the ex
     ],
 }
 
-
-def load_script(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 ag, se = load_script("autograde"), load_script("student_edition")

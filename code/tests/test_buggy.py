@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import descent
+from helpers import descent_path
 from descent import buggy, functions
 
 RNG = np.random.default_rng(1)
@@ -12,11 +13,8 @@ THETA0 = np.array([0.5, -1.0, 2.0])
 
 
 def run_on(opt, grads=GRADS, theta=THETA0):
-    out = [theta]
-    for g in grads:
-        theta = opt.step(theta, g)
-        out.append(theta)
-    return np.array(out)
+    """Every iterate of `opt` fed the fixed gradient sequence `grads` (independent of θ)."""
+    return descent_path(opt, grads, theta)
 
 
 def by_hand(update, grads=GRADS, theta=THETA0):

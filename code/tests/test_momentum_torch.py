@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import descent
 from descent import schedules
-from streams import descent_path, torch_path
+from helpers import descent_path, torch_path
 
 torch = pytest.importorskip("torch")
 

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import descent
+from helpers import descent_path
 from descent import schedules
 
 RNG = np.random.default_rng(0)
@@ -16,12 +17,8 @@ THETA0 = np.array([0.5, -1.0, 2.0])
 
 
 def run_on(opt, grads=GRADS, theta=THETA0):
-    """Feed a fixed gradient sequence (independent of θ) to `opt`; return every iterate."""
-    out = [theta]
-    for g in grads:
-        theta = opt.step(theta, g)
-        out.append(theta)
-    return np.array(out)
+    """Every iterate of `opt` fed the fixed gradient sequence `grads` (independent of θ)."""
+    return descent_path(opt, grads, theta)
 
 
 def by_hand(update, state, grads=GRADS, theta=THETA0):

@@ -4,23 +4,17 @@ with the same strict command as the instructor book: it builds, and no page show
 The build reuses the notebooks' stored outputs (nothing is executed), so it takes about a minute."""
 
 import html
-import importlib.util
 import pathlib
 import re
 
 import nbformat
 import pytest
+from helpers import load_script
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MARKUP = re.compile(r"[$`{}*_\[\]\\<>|\"'-]")  # lines with these may render differently: not compared
 
-
-def load_script(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 se = load_script("student_edition")

@@ -9,7 +9,6 @@ straight to the exercises. The model chapter, 00_first_steps, is run in full; DE
 """
 
 import hashlib
-import importlib.util
 import json
 import os
 import pathlib
@@ -19,6 +18,7 @@ import sys
 
 import nbformat
 import pytest
+from helpers import load_script
 from nbclient import NotebookClient
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -26,12 +26,6 @@ CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 FULL = [p for p in CHAPTERS if os.environ.get("DESCENT_STUDENT_FULL") or p.name.startswith("00_")]
 NOT_IMPLEMENTED = "not implemented yet"
 
-
-def load_script(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 se = load_script("student_edition")
@@ -75,6 +69,23 @@ def test_no_solution_is_left(pairs, name):
 
 
 @pytest.mark.parametrize("name", [p.name for p in CHAPTERS])
+def test_no_cell_tagged_solution_is_left(pairs, name):
+    instructor, student = pairs[name]
+    assert not [c for c in student.cells if "solution" in c.get("metadata", {}).get("tags", [])]
+    tagged = [c.source for c in instructor.cells if se.is_solution_cell(c)]
+    assert not set(tagged) & {c.source for c in student.cells}
+
+
+def test_cells_tagged_solution_are_dropped_and_others_kept():
+    tagged = nbformat.v4.new_code_cell("glue('x', 1.0, display=False)", metadata={"tags": ["remove-cell", "solution"]})
+    other = nbformat.v4.new_code_cell("y = 2", metadata={"tags": ["remove-cell"]})
+    nb = nbformat.v4.new_notebook(cells=[other, tagged])
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    assert [c.source for c in se.student_notebook(nb).cells] == ["y = 2"]
+    assert len(nb.cells) == 2  # the instructor notebook is not changed
+
+
+@pytest.mark.parametrize("name", [p.name for p in CHAPTERS])
 def test_exercises_and_self_checks_stay(pairs, name):
     instructor, student = pairs[name]
 
@@ -92,7 +103,8 @@ def test_exercises_and_self_checks_stay(pairs, name):
 
 def test_other_cells_and_their_outputs_are_unchanged(pairs):
     instructor, student = pairs[CHAPTERS[0].name]
-    kept = [c for c in instructor.cells if c.cell_type == "code" and "BEGIN SOLUTION" not in c.source]
+    kept = [c for c in instructor.cells
+            if c.cell_type == "code" and "BEGIN SOLUTION" not in c.source and not se.is_solution_cell(c)]
     assert kept == [c for c in student.cells if c.cell_type == "code" and se.STUB_LINE not in c.source]
 
 

@@ -1,9 +1,24 @@
-"""Feed one fixed sequence of gradients g_1, g_2, … to a descent optimizer or to a torch.optim one.
+"""Helpers shared by the tests.
 
-The gradients do not depend on θ, so two implementations of the same update rule must produce the same iterates.
+- Feed one fixed sequence of gradients g_1, g_2, … to a descent optimizer or to a torch.optim one: the gradients
+  do not depend on θ, so two implementations of the same update rule must produce the same iterates.
+- Import one of the repository's scripts (they are not a package).
 """
 
+import importlib.util
+import pathlib
+
 import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def load_script(name):
+    """The module scripts/<name>.py."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def descent_path(opt, grads, theta0):
