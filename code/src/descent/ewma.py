@@ -59,8 +59,8 @@ class EWMA:
         self.t = 0
 
     def update(self, y, scratch=None):
-        """Fold in `y`; returns the (corrected) average. ``scratch`` (optional, may be `y` itself) is an array shaped like the
-        average that receives (1 − β)·Y, so a large update allocates nothing."""
+        """Fold in `y` and return the (corrected) average. ``scratch``, optional and possibly `y` itself, is an
+        array shaped like the average that receives (1 − β)·Y, so that a large update allocates nothing."""
         if self.average is None:
             y = np.asarray(y)
             shape = np.broadcast_shapes(y.shape, np.shape(self.beta))

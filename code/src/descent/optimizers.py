@@ -37,13 +37,12 @@ class Optimizer:
         self.t = 0
         self._scratch = ()
 
-    def _buffers(self, x, g, lr, k=1):
+    def _buffers(self, x, g, k=1):
         """`k` scratch arrays shaped like `x` for intermediate results, allocated once and reused by every step.
 
-        Their dtype is that of the arithmetic they replace: float32 stays float32 unless a hyper-parameter is a
-        float64 array.
+        Their dtype is that of x and g: float32 parameters are updated in float32 arithmetic, as in torch.
         """
-        dtype = np.result_type(x, g, lr, *(getattr(self, name) for name in self.hyper if name != "lr"))
+        dtype = np.result_type(x, g)
         if len(self._scratch) < k or self._scratch[0].shape != x.shape or self._scratch[0].dtype != dtype:
             self._scratch = tuple(np.empty(x.shape, dtype) for _ in range(k))
         return self._scratch[:k] if k > 1 else self._scratch[0]
@@ -78,7 +77,9 @@ class Optimizer:
             raise ValueError(f"out must be a float array of the shape of x, {x.shape}; got {out!r:.60}")
         for name in self.hyper:
             value = getattr(self, name)
-            _args.broadcasts_to(name, value.lr0 if isinstance(value, Schedule) else value, x.shape)
+            value = value.lr0 if isinstance(value, Schedule) else value
+            if np.ndim(value):  # a number broadcasts against any x; only arrays need the (slower) check
+                _args.broadcasts_to(name, value, x.shape)
         return x, grad
 
     def __repr__(self):
@@ -103,7 +104,7 @@ class SGD(Optimizer):
         super().__init__(lr)
 
     def _update(self, x, g, lr):
-        x -= np.multiply(lr, g, out=self._buffers(x, g, lr))
+        x -= np.multiply(lr, g, out=self._buffers(x, g))
 
 
 class Momentum(Optimizer):
@@ -129,7 +130,7 @@ class Momentum(Optimizer):
         return {"v": self.velocity.average} if self.t else {}
 
     def _update(self, x, g, lr):
-        scratch = self._buffers(x, g, lr)
+        scratch = self._buffers(x, g)
         v = self.velocity.update(g, scratch)
         x -= np.multiply(lr, v, out=scratch)
 
@@ -144,8 +145,11 @@ class Nesterov(Momentum):
     """
 
     def _update(self, x, g, lr):
-        v = self.velocity.update(g)
-        x -= lr * ((1 - self.beta) * g + self.beta * v)
+        scratch, step = self._buffers(x, g, 2)
+        v = self.velocity.update(g, scratch)
+        step = np.multiply(1 - self.beta, g, out=step)
+        step += np.multiply(self.beta, v, out=scratch)
+        x -= np.multiply(lr, step, out=step)
 
 
 class HeavyBall(Optimizer):
@@ -205,9 +209,11 @@ class AdaGrad(Optimizer):
     def _update(self, x, g, lr):
         if self.sum_sq is None:
             self.sum_sq = np.broadcast_to(self.initial_accumulator_value, x.shape).astype(x.dtype)
-        self.sum_sq += g * g
+        scratch, step = self._buffers(x, g, 2)
+        self.sum_sq += np.multiply(g, g, out=scratch)
         clr = lr / (1 + (self.t - 1) * self.lr_decay)
-        x -= clr * g / _denominator(self.sum_sq, self.eps, self.eps_inside_sqrt)
+        denominator = _denominator(self.sum_sq, self.eps, self.eps_inside_sqrt, out=scratch)
+        x -= np.divide(np.multiply(clr, g, out=step), denominator, out=step)
 
 
 class RMSProp(Optimizer):
@@ -235,7 +241,7 @@ class RMSProp(Optimizer):
         return {"v": self.mean_sq.average} if self.t else {}
 
     def _update(self, x, g, lr):
-        g2, step = self._buffers(x, g, lr, 2)
+        g2, step = self._buffers(x, g, 2)
         v = self.mean_sq.update(np.multiply(g, g, out=g2), g2)
         denominator = _denominator(v, self.eps, self.eps_inside_sqrt, out=g2)
         x -= np.divide(np.multiply(lr, g, out=step), denominator, out=step)
@@ -291,7 +297,7 @@ class Adam(Optimizer):
             x *= 1 - lr * self.weight_decay
         elif np.any(self.weight_decay):
             g = g + self.weight_decay * x
-        step, g2 = self._buffers(x, g, lr, 2)
+        step, g2 = self._buffers(x, g, 2)
         m = self.m.update(g, step)
         v = self.v.update(np.multiply(g, g, out=g2), g2)
         if self.eps_form == "keras":
