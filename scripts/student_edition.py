@@ -23,6 +23,7 @@ holds the student notebooks: those in this repository have solutions.
 
 import argparse
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -39,6 +40,7 @@ INSTRUCTOR_ONLY = {"instructor_guide"}  # toc entries left out of the student bo
 STUB_LINE = "raise NotImplementedError()"
 SOLUTION_TAG = "solution"  # a cell with this tag belongs to a solution: the student edition drops it
 RUN_FILES = ["requirements.txt", "runtime.txt"]  # with code/, what Binder or a JupyterHub installs from
+INCLUDE = re.compile(r"^```\{include\}\s+(\S+)", re.M)  # files a markdown page pulls in at build time
 
 
 # ----------------------------------------------------------------------------------------------- notebooks
@@ -175,6 +177,9 @@ def make_book_sources(out, repository_url=None, branch="main"):
             write_student_notebook(path, target)
         else:
             shutil.copy2(path, target)
+            for included in INCLUDE.findall(path.read_text(encoding="utf-8")):  # e.g. the benchmark tables
+                (target.parent / included).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path.parent / included, target.parent / included)
     for extra in [*config.get("bibtex_bibfiles", []), *RUN_FILES, *images(config)]:
         (out / extra).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / extra, out / extra)
