@@ -56,7 +56,7 @@ def test_a_sweep_equals_separate_runs(moons):
     for r, lr in enumerate(lrs):
         for s in range(2):
             net = nn.MLP((2, 4, 2), seed=s)
-            history = nn.train(net, descent.Adam(lr=lr), fit, epochs=3, batch_size=16)
+            history = nn.train(net, descent.Adam(lr=lr), fit, epochs=3, batch_size=16, seed=s)  # batches too
             np.testing.assert_allclose(result.curves("loss")[:, r, s], history.loss, rtol=1e-10)
             np.testing.assert_allclose(result.val_loss[r, s], history.test_loss[-1], rtol=1e-10)
             assert result.test_accuracy[r, s] == pytest.approx(net.accuracy(moons.X_test, moons.y_test))

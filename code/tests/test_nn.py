@@ -310,3 +310,16 @@ def test_bad_train_arguments(digits, kwargs, error, match):
     args = dict(net=nn.MLP([64, 4, 10]), opt=descent.SGD(), data=digits, epochs=1) | kwargs
     with pytest.raises(error, match=match):
         nn.train(**args)
+
+
+def test_per_model_seeds_give_each_model_its_own_batches():
+    split = data.moons(n=120)
+    net = nn.MLP((2, 8, 2), seed=3, n_models=3)
+    history = nn.train(net, descent.Adam(lr=0.02), split, epochs=2, batch_size=16, seed=[7, 8, 9])
+    for r in range(3):
+        alone = nn.MLP((2, 8, 2), seed=3 + r)
+        single = nn.train(alone, descent.Adam(lr=0.02), split, epochs=2, batch_size=16, seed=7 + r)
+        np.testing.assert_array_equal(history.loss[:, r], single.loss)
+        np.testing.assert_array_equal(net.theta[r], alone.theta)
+    with pytest.raises(ValueError, match="one per model"):
+        nn.train(net, descent.Adam(lr=0.02), split, epochs=1, seed=[1, 2])

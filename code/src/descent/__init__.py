@@ -1,15 +1,17 @@
 """descent: the code of the course book *Optimization for Deep Learning*.
 
 Each module belongs to the chapter that introduces it: ``functions`` and ``run`` (1), ``nn`` and ``data`` (2, 3),
-``ewma`` (4), ``optimizers`` (1, 5–7, 10), ``schedules`` (8), ``plots`` (all), ``checks`` (exercises).
+``ewma`` (4), ``optimizers`` (1, 5–7, 10), ``schedules`` (8), ``plots`` (all), ``checks`` (exercises),
+``evidence`` (multi-seed intervals and paired comparisons: the book's evidence standard) and ``experiments`` (11).
 """
 
-from . import checks, data, ewma, functions, nn, notebook, optimizers, plots, schedules
+from . import checks, data, evidence, ewma, experiments, functions, nn, notebook, optimizers, plots, schedules
 from .optimizers import SGD, AdaGrad, Adam, AdamW, HeavyBall, Momentum, Nesterov, Newton, RMSProp, clip_by_norm
 from .trajectory import Trajectory, run
 
 __all__ = [
     "SGD", "Momentum", "Nesterov", "HeavyBall", "AdaGrad", "RMSProp", "Adam", "AdamW", "Newton", "clip_by_norm",
-    "run", "Trajectory", "checks", "data", "ewma", "functions", "nn", "notebook", "optimizers", "plots", "schedules",
+    "run", "Trajectory", "checks", "data", "evidence", "ewma", "experiments", "functions", "nn", "notebook",
+    "optimizers", "plots", "schedules",
 ]
 __version__ = "0.1.0"

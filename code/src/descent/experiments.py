@@ -103,9 +103,10 @@ def sweep(make_optimizer, lrs, data, test, sizes, epochs, seeds=3, batch_size=32
 
     ``make_optimizer(lr)`` builds the optimizer from an lr array of shape (R·S, 1), e.g. ``lambda lr:
     descent.Adam(lr=lr)``. `data` is the (fit, validation) split from :func:`validation_split`; `test` is a
-    :class:`~descent.data.Split` whose test part is evaluated once, after training. The seeds change the initial
-    weights; the mini-batch order is the same for every model (common random numbers make the comparison less
-    noisy). Extra keywords go to :class:`descent.nn.MLP`.
+    :class:`~descent.data.Split` whose test part is evaluated once, after training. Seed s draws the initial
+    weights *and* the mini-batch order; every learning rate, and every optimizer swept with the same seeds, sees
+    the same starts and batches for seed s (common random numbers make the comparison less noisy, and make paired
+    differences over seeds meaningful). Extra keywords go to :class:`descent.nn.MLP`.
     """
     lrs = np.atleast_1d(_args.positive("lrs", lrs))
     if lrs.ndim != 1:
@@ -117,13 +118,13 @@ def sweep(make_optimizer, lrs, data, test, sizes, epochs, seeds=3, batch_size=32
     net = nn.MLP(sizes, n_models=len(lrs) * n_seeds, **mlp_kwargs)
     net.theta = np.tile(starts, (len(lrs), 1))
     opt = make_optimizer(np.repeat(lrs, n_seeds)[:, None])
-    history = nn.train(net, opt, data, epochs, batch_size=batch_size)
+    seeds = mlp_kwargs.get("seed", 0) + np.arange(n_seeds)
+    history = nn.train(net, opt, data, epochs, batch_size=batch_size, seed=list(np.tile(seeds, len(lrs))))
     with np.errstate(all="ignore"):
         test_loss, _ = net.loss_and_grad(test.X_test, test.y_test)
         test_accuracy = np.where(history.diverged, np.nan, net.accuracy(test.X_test, test.y_test))
     shape = (len(lrs), n_seeds)
-    seed0 = mlp_kwargs.get("seed", 0)
-    return Sweep(name or type(opt).__name__, lrs, seed0 + np.arange(n_seeds), history,
+    return Sweep(name or type(opt).__name__, lrs, seeds, history,
                  test_loss.reshape(shape), test_accuracy.reshape(shape))
 
 

@@ -210,28 +210,33 @@ class MLP:
 
 
 def _cross_entropy(logits, y):
-    """L = mean_i (log Σ_k e^{z_ik} − z_{i,y_i}) and δ = ∂L/∂z = (softmax(z) − Y)/B, with z shifted by its max."""
-    rows = np.arange(len(y))
+    """L = mean_i (log Σ_k e^{z_ik} − z_{i,y_i}) and δ = ∂L/∂z = (softmax(z) − Y)/B, with z shifted by its max.
+    The labels `y` have shape (B,), or (R, B) when each of R models sees its own batch."""
     z = logits - logits.max(axis=-1, keepdims=True)
     exp_z = np.exp(z)
     total = exp_z.sum(axis=-1, keepdims=True)
-    loss = (np.log(total[..., 0]) - z[..., rows, y]).mean(axis=-1)
+    y = np.broadcast_to(y, z.shape[:-1])[..., None]
+    loss = (np.log(total[..., 0]) - np.take_along_axis(z, y, axis=-1)[..., 0]).mean(axis=-1)
     delta = exp_z
     delta /= total  # softmax(z)
-    delta[..., rows, y] -= 1
-    delta /= len(y)
+    np.put_along_axis(delta, y, np.take_along_axis(delta, y, axis=-1) - 1, axis=-1)
+    delta /= y.shape[-2]
     return loss, delta
 
 
 def batches(n, batch_size, rng):
     """Index arrays of the mini-batches of one epoch: 0, …, n−1 in a fresh random order, cut into pieces of
-    `batch_size` (the last one shorter if needed). `rng` is a numpy Generator or an integer seed."""
+    `batch_size` (the last one shorter if needed). `rng` is a numpy Generator or an integer seed; a list of R
+    Generators gives each of R models its own order (index arrays of shape (R, batch))."""
     n = _args.positive_int("n", n)
     batch_size = _args.positive_int("batch_size", batch_size)
-    if not isinstance(rng, np.random.Generator):
-        rng = np.random.default_rng(_args.positive_int("rng", rng, minimum=0))
-    order = rng.permutation(n)
-    return (order[start:start + batch_size] for start in range(0, n, batch_size))
+    if isinstance(rng, (list, tuple)):
+        order = np.stack([r.permutation(n) for r in rng])
+    else:
+        if not isinstance(rng, np.random.Generator):
+            rng = np.random.default_rng(_args.positive_int("rng", rng, minimum=0))
+        order = rng.permutation(n)
+    return (order[..., start:start + batch_size] for start in range(0, n, batch_size))
 
 
 @dataclass(repr=False)
@@ -287,12 +292,25 @@ def _check_split(net, data):
     return X, net._check_y(data.y_train, len(X)), Xt, net._check_y(data.y_test, len(Xt))
 
 
+def _batch_rngs(seed, models):
+    """One Generator for all models (an integer seed) or one per model (a sequence of R integer seeds)."""
+    if not isinstance(seed, (list, tuple, np.ndarray)):
+        return np.random.default_rng(_args.positive_int("seed", seed, minimum=0))
+    seeds = [_args.positive_int(f"seed[{i}]", s, minimum=0) for i, s in enumerate(seed)]
+    if models != (len(seeds),):
+        n = models[0] if models else "no n_models, so one integer seed"
+        raise ValueError(f"seed must be one integer, or one per model (net has {n}); got {len(seeds)} seeds")
+    return [np.random.default_rng(s) for s in seeds]
+
+
 def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progress=False):
     """Train `net` with `opt` on ``data.X_train`` for `epochs` passes of shuffled mini-batches; returns a
     :class:`History`.
 
     The optimizer is reset first; the batches are shuffled by ``np.random.default_rng(seed)``, so the same seed
-    gives the same batches. ``clip_norm`` rescales each model's gradient to at most that norm before the step.
+    gives the same batches. With ``n_models=R``, `seed` may also be a sequence of R seeds: model r then sees its
+    own batch order, drawn by ``default_rng(seed[r])`` (so seeds can vary the batch order as well as the
+    initial weights, as the book's evidence standard asks). ``clip_norm`` rescales each model's gradient to at most that norm before the step.
     A model whose loss becomes non-finite is frozen at NaN and reported in ``History.diverged_at``; the others go
     on. ``progress=True`` shows a tqdm bar over the epochs. BLAS runs on one thread meanwhile: matrices this small
     gain nothing from more, and extra threads stall badly when the CPU is shared.
@@ -306,7 +324,7 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
     batch_size = _args.positive_int("batch_size", batch_size)
     if clip_norm is not None:
         clip_norm = _args.positive("clip_norm", clip_norm)
-    rng = np.random.default_rng(_args.positive_int("seed", seed, minimum=0))
+    rng = _batch_rngs(seed, net.theta.shape[:-1])
     steps_per_epoch = -(-len(y) // batch_size)
     models = net.theta.shape[:-1]
 
@@ -348,7 +366,7 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
                 break
             start = time.perf_counter()
             for batch in batches(len(y), batch_size, rng):
-                loss, grad = net._backward(*net._forward(X[batch]), y[batch])
+                loss, grad = net._backward(*net._forward(X[batch]), y[batch])  # batch (B,) or (R, B)
                 history.step_loss[step] = loss
                 step += 1
                 if not np.isfinite(loss).all():
