@@ -105,3 +105,21 @@ def test_table_lists_every_optimizer_best_first(moons):
     assert len(lines) == 3 and "best lr" in lines[0]
     accuracies = [s.test_accuracy[s.best].mean() for s in sweeps]
     assert lines[1].startswith(sweeps[int(np.argmax(accuracies))].name)
+
+
+def test_seeded_pairs_every_configuration_with_the_same_starts_and_batches(moons):
+    net, batch_seeds = experiments.seeded((2, 4, 2), configs=2, seeds=2, seed=3)
+    assert net.theta.shape[0] == 4 and batch_seeds == [3, 4, 3, 4]
+    lrs = np.repeat([0.05, 0.5], 2)[:, None]
+    history = nn.train(net, descent.SGD(lr=lrs), moons, epochs=2, batch_size=16, seed=batch_seeds)
+    for model, (lr, s) in enumerate([(0.05, 3), (0.05, 4), (0.5, 3), (0.5, 4)]):
+        alone = nn.MLP((2, 4, 2), seed=s)
+        single = nn.train(alone, descent.SGD(lr=lr), moons, epochs=2, batch_size=16, seed=s)
+        np.testing.assert_allclose(history.loss[:, model], single.loss, rtol=1e-10)
+        np.testing.assert_allclose(net.theta[model], alone.theta, rtol=1e-10)
+
+
+@pytest.mark.parametrize("kwargs", [dict(configs=0), dict(configs=2, seeds=0), dict(configs=2, seed=-1)])
+def test_seeded_rejects_bad_counts(kwargs):
+    with pytest.raises(ValueError):
+        experiments.seeded((2, 4, 2), **kwargs)
