@@ -2,6 +2,7 @@
 
 import re
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -52,3 +53,14 @@ def test_parameter_slider_rejects_bad_input():
         plots.parameter_slider(lambda ax, v: None, [], alt="x")
     with pytest.raises(TypeError, match="draw"):
         plots.parameter_slider("not a function", [1], alt="x")
+
+
+def test_seed_curves_draws_every_seed_and_the_mean():
+    fig, ax = plt.subplots()
+    values = np.array([[1.0, 3.0], [2.0, np.nan]])
+    line = plots.seed_curves(ax, [0, 1], values, label="SGD")
+    assert len(ax.lines) == 3 and line.get_label() == "SGD"
+    np.testing.assert_array_equal(line.get_ydata(), [2.0, np.nan])   # a diverged seed is not averaged away
+    with pytest.raises(ValueError, match="values must have shape"):
+        plots.seed_curves(ax, [0, 1, 2], values, label="SGD")
+    plt.close(fig)

@@ -218,3 +218,15 @@ def parameter_slider(draw, values, alt, name="value", figsize=(5.5, 4.0), interv
 
     anim = animation.FuncAnimation(fig, frame, frames=len(values), interval=interval, blit=False)
     return _player(fig, anim, alt, slider_label=f"{name}: {len(values)} values from {values[0]} to {values[-1]}")
+
+
+def seed_curves(ax, x, values, label, color=PALETTE[0], marker=None, **style):
+    """Draw one result over seeds: every seed's curve thin and the mean over seeds bold (the evidence standard's
+    picture). `values` has shape (len(x), seeds); a seed that diverged (NaN) leaves a gap in its own curve and in
+    the mean, rather than being averaged away. Returns the line of the mean, which carries `label`."""
+    values = np.asarray(values, dtype=float)
+    x = np.asarray(x)
+    if values.ndim != 2 or values.shape[0] != x.shape[0]:
+        raise ValueError(f"values must have shape (len(x), seeds) = ({x.shape[0]}, seeds); got shape {values.shape}")
+    ax.plot(x, values, color=color, lw=0.6, alpha=0.45)
+    return ax.plot(x, values.mean(axis=1), color=color, marker=marker, lw=1.8, label=label, **style)[0]
