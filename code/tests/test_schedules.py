@@ -139,3 +139,16 @@ def test_torch_cosine_rises_again_after_t_max_while_ours_stays_at_the_floor():
     theirs = _torch_rates(lambda torch, opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=10), 0.1, 21)
     assert theirs[20] == pytest.approx(0.1) and theirs[15] == pytest.approx(0.05)
     np.testing.assert_allclose(schedules.Cosine(0.1, total_steps=10)(np.arange(10, 21)), 0.0, atol=1e-18)
+
+
+def test_warmup_multiplies_like_torch_chained_scheduler():
+    """Warmup(Cosine) is torch's ChainedScheduler of LinearLR and CosineAnnealingLR (both run from t = 0), not
+    SequentialLR (which would start the cosine after the ramp)."""
+    ours = schedules.Warmup(schedules.Cosine(0.1, total_steps=50), warmup_steps=10)
+
+    def chained(torch, opt):
+        lr_scheduler = torch.optim.lr_scheduler
+        return lr_scheduler.ChainedScheduler([lr_scheduler.LinearLR(opt, start_factor=1 / 10, total_iters=9),
+                                              lr_scheduler.CosineAnnealingLR(opt, T_max=50)])
+
+    np.testing.assert_allclose(ours(np.arange(51)), _torch_rates(chained, 0.1, 51), rtol=1e-12, atol=1e-15)

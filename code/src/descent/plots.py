@@ -230,3 +230,26 @@ def seed_curves(ax, x, values, label, color=PALETTE[0], marker=None, **style):
         raise ValueError(f"values must have shape (len(x), seeds) = ({x.shape[0]}, seeds); got shape {values.shape}")
     ax.plot(x, values, color=color, lw=0.6, alpha=0.45)
     return ax.plot(x, values.mean(axis=1), color=color, marker=marker, lw=1.8, label=label, **style)[0]
+
+
+def over_seeds(x, results, ax=None, index=0, label=None, chosen=None):
+    """Results over seeds against a setting x: the mean of each row of `results` (shape (len(x), seeds)) with its
+    95 % t interval (:func:`descent.evidence.interval`) as error bars, in colour and marker `index`; the point at
+    x = `chosen` (e.g. the learning rate picked on validation) is circled. Returns the axes."""
+    from .evidence import interval
+
+    x, results = np.asarray(x, dtype=float), np.asarray(results, dtype=float)
+    if x.ndim != 1 or results.shape[:1] != x.shape or results.ndim != 2:
+        raise ValueError(f"results must have shape (len(x), seeds) = ({x.size}, seeds); got {results.shape}")
+    ax = _axes(ax)
+    bands = [interval(row) for row in results]
+    mean = np.array([b.mean for b in bands])
+    err = np.abs(np.array([[b.low, b.high] for b in bands]).T - mean)
+    colour = PALETTE[index % len(PALETTE)]
+    ax.errorbar(x, mean, yerr=err, marker=MARKERS[index % len(MARKERS)], color=colour, capsize=2, label=label)
+    if chosen is not None:
+        at = np.flatnonzero(np.isclose(x, chosen))
+        if at.size == 0:
+            raise ValueError(f"chosen must be one of the x values; got {chosen!r}")
+        ax.plot(x[at[0]], mean[at[0]], "o", ms=12, mfc="none", color=colour)
+    return ax
