@@ -143,15 +143,13 @@ def table(results, baseline=None, higher_is_better=False, level=LEVEL):
     estimates = {name: interval(values, level) for name, values in results.items()}
     sign = -1 if higher_is_better else 1
     order = sorted(results, key=lambda name: (np.isnan(estimates[name].mean), sign * estimates[name].mean))
-    width = max(12, *map(len, results))
-    header = f"{'method':<{width}}  {'mean [' + f'{level:.0%}' + ' interval]':<26}"
-    if baseline is not None:
-        header += f"  {'difference to ' + baseline:<26}  wins"
-    rows = [header]
+    rows = [["method", f"mean [{level:.0%} interval]"] + ([f"difference to {baseline}", "wins"] if baseline else [])]
     for name in order:
-        row = f"{name:<{width}}  {str(estimates[name]):<26}"
+        row = [name, str(estimates[name])]
         if baseline is not None and name != baseline:
             p = paired(results[name], results[baseline], (name, baseline), higher_is_better, level)
-            row += f"  {str(p.interval):<26}  {p.wins}/{p.n}"
-        rows.append(row.rstrip())
+            row += [str(p.interval), f"{p.wins}/{p.n}"]
+        rows.append(row)
+    widths = [max(len(row[i]) for row in rows if len(row) > i) for i in range(len(rows[0]))]
+    rows = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     return "\n".join(rows)
