@@ -24,7 +24,8 @@ class Landscape:
         return self.value(x), self.grad(x)
 
     def _point(self, x):
-        x = np.asarray(x, dtype=float)
+        """`x` as float64 points of shape (..., dim): real numbers, non-finite ones allowed (diverged runs)."""
+        x = _args.real_array("x", x, finite=False).astype(float, copy=False)
         if x.ndim == 0 or x.shape[-1] != self.dim:
             raise ValueError(f"x must have shape (..., {self.dim}) for {type(self).__name__}; got shape {x.shape}")
         return x
@@ -56,7 +57,12 @@ class Wiggly(Landscape):
         return (0.045 - np.cos(x) - 3 * np.sin(3 * x) - 5 * np.cos(5 * x) - 7 * np.sin(7 * x))[..., None, None]
 
     def stationary_points(self, lo=-20.0, hi=20.0, n=200_001):
-        """All roots of f′ in [lo, hi]: sign changes on a fine grid, polished by Newton's method; shape (k,)."""
+        """All roots of f′ in [lo, hi] (numbers, lo < hi): sign changes on a grid of `n` ≥ 2 points, polished by
+        Newton's method; shape (k,)."""
+        lo, hi = _args.real_number("lo", lo), _args.real_number("hi", hi)
+        if not lo < hi:
+            raise ValueError(f"lo must be < hi; got lo={lo!r}, hi={hi!r}")
+        n = _args.positive_int("n", n, minimum=2)
         x = np.linspace(lo, hi, n)
         d = self.grad(x[:, None])[:, 0]
         left = x[:-1][np.sign(d[:-1]) != np.sign(d[1:])]
@@ -87,8 +93,8 @@ class Quadratic(Landscape):
 
     def __init__(self, A, center=None):
         A = _args.real_array("A", A)
-        if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
-            raise ValueError(f"A must be a symmetric square matrix; got {A!r}")
+        if A.ndim != 2 or A.shape[0] != A.shape[1] or A.size == 0 or not np.allclose(A, A.T):
+            raise ValueError(f"A must be a symmetric square matrix of finite real numbers; got {_args.describe(A)}")
         self.A = A
         self.dim = len(A)
         self.center = np.zeros(self.dim) if center is None else _args.real_array("center", center)
@@ -103,6 +109,7 @@ class Quadratic(Landscape):
     def ill_conditioned(cls, kappa=10.0, angle=0.0, center=(0.0, 0.0)):
         """2-D quadratic with eigenvalues (1, κ), eigenvectors rotated by `angle` (radians)."""
         kappa = _args.positive("kappa", kappa)
+        angle = _args.real_number("angle", angle)
         c, s = np.cos(angle), np.sin(angle)
         R = np.array([[c, -s], [s, c]])
         return cls(R @ np.diag([1.0, kappa]) @ R.T, center)
@@ -130,8 +137,8 @@ class Rosenbrock(Landscape):
     extent = (-2.0, 2.0, -1.0, 3.0)
 
     def __init__(self, a=1.0, b=100.0):
-        self.a = float(_args.real_array("a", a))
-        self.b = float(_args.positive("b", b))
+        self.a = _args.real_number("a", a)
+        self.b = _args.real_number("b", _args.positive("b", b))
         self.minimizers = np.array([[self.a, self.a**2]])
 
     def value(self, x):
@@ -190,7 +197,7 @@ class Plateau(Landscape):
     minimizers = np.zeros((1, 2))
 
     def __init__(self, width=1.0):
-        self.width = float(_args.positive("width", width))
+        self.width = _args.real_number("width", _args.positive("width", width))
 
     def value(self, x):
         r2 = np.sum(self._point(x) ** 2, axis=-1)
@@ -223,9 +230,9 @@ class Cliff(Landscape):
     extent = (-1.0, 7.0, -2.0, 2.0)
 
     def __init__(self, height=10.0, steepness=10.0, at=2.0):
-        self.height = float(_args.positive("height", height))
-        self.steepness = float(_args.positive("steepness", steepness))
-        self.at = float(_args.real_array("at", at))
+        self.height = _args.real_number("height", _args.positive("height", height))
+        self.steepness = _args.real_number("steepness", _args.positive("steepness", steepness))
+        self.at = _args.real_number("at", at)
         self.minimizers = np.array([[4.0, 0.0]])  # up to e^(-2s(4-c)), negligible for the cliff left of x = 3
 
     def value(self, x):
@@ -279,8 +286,8 @@ def classify_stationary_point(H, tol=1e-8):
     x⁴, −x⁴ and x³ all have f″(0) = 0); otherwise "minimum" (all λ > 0) or "maximum" (all λ < 0).
     """
     H = _args.real_array("H", H)
-    if H.ndim != 2 or H.shape[0] != H.shape[1] or not np.allclose(H, H.T):
-        raise ValueError(f"H must be a symmetric square matrix; got {H!r}")
+    if H.ndim != 2 or H.shape[0] != H.shape[1] or H.size == 0 or not np.allclose(H, H.T):
+        raise ValueError(f"H must be a symmetric square matrix of finite real numbers; got {_args.describe(H)}")
     tol = _args.nonnegative("tol", tol)
     lam = np.linalg.eigvalsh(H)
     if lam.min() < -tol and lam.max() > tol:
@@ -297,7 +304,10 @@ def basin(fn, x):
     Gradient descent with small steps started inside (a, b) ends at x; a or b is −inf/inf when no maximum lies on
     that side within the search range.
     """
-    x = float(_args.real_array("x", x))
+    x = _args.real_number("x", x)
+    if not hasattr(fn, "stationary_points"):
+        raise TypeError(f"fn must be a 1-D landscape with stationary_points(), such as Wiggly(); "
+                        f"got {_args.describe(fn)}")
     points = fn.stationary_points()
     maxima = points[fn.hessian(points[:, None])[:, 0, 0] < 0]
     left, right = maxima[maxima < x], maxima[maxima > x]
