@@ -118,11 +118,9 @@ def choice(name, value, allowed):
 
 
 def fraction(name, value):
-    """A number strictly between 0 and 1."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number strictly between 0 and 1; got {describe(value)}")
-    if not 0 < value < 1:
-        raise ValueError(f"{name} must be a number strictly between 0 and 1; got {value!r}")
+    """A fraction strictly between 0 and 1 (ValueError for anything else, text and bools included)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not 0 < value < 1:
+        raise ValueError(f"{name} must be a fraction strictly between 0 and 1; got {describe(value)}")
     return float(value)
 
 
@@ -146,8 +144,8 @@ def optimizer(name, value):
     """An optimizer instance: an object with ``step`` and ``reset`` (a descent optimizer or a learner's own)."""
     if not (callable(getattr(value, "step", None)) and callable(getattr(value, "reset", None))) or isinstance(
             value, type):
-        raise TypeError(f"{name} must be an optimizer, an object with step(x, grad) and reset() such as "
-                        f"descent.SGD(lr=0.1); got {describe(value)}")
+        raise TypeError(f"{name} must be a descent optimizer such as descent.SGD(lr=0.1) (or any object with "
+                        f"step(x, grad) and reset()); got {describe(value)}")
     return value
 
 

@@ -78,9 +78,9 @@ class LinearRegression(Landscape):
         x0 = _args.real_array("x0", x0)
         if x0.shape != (self.dim,):
             raise ValueError(f"x0 must have shape ({self.dim},); got shape {x0.shape}")
-        t = np.asarray(steps)
+        t = np.asarray(steps) if not isinstance(steps, (str, bytes)) else np.asarray(steps, dtype=object)
         if t.dtype.kind not in "iu" or np.any(t < 0):
-            raise ValueError(f"steps must be integers >= 0; got {steps!r}")
+            raise ValueError(f"steps must be an integer >= 0 or an array of them; got {_args.describe(steps)}")
         lam, U = np.linalg.eigh(self.hessian_matrix)
         e = (x0 - self.minimizers[0]) @ U
         with np.errstate(over="ignore", under="ignore"):
@@ -90,6 +90,8 @@ class LinearRegression(Landscape):
         """The fewest gradient-descent steps with `lr` from `x0` that bring f − f* to at most `tol` (from
         :meth:`gd_loss_gap`, without running them); ``inf`` if that takes more than `max_steps` or never happens."""
         tol = _args.positive("tol", tol)
+        max_steps = _args.positive_int("max_steps", max_steps, minimum=0)
+        self.gd_loss_gap(lr, x0, 0)  # checks lr and x0
         hi = 1
         while self.gd_loss_gap(lr, x0, hi) > tol:
             hi *= 2
