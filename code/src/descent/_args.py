@@ -13,22 +13,21 @@ REAL = "a real number or an array of real numbers (floats or integers; not bool,
 
 
 def describe(value):
-    """A short description of `value` for an error message: its repr when short, else its type, dtype and shape."""
+    """A short description of `value` for an error message: its repr when short, else its dtype, shape and range."""
     if isinstance(value, type):
         return f"the class {value.__name__} (not an instance of it)"
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
     if isinstance(value, np.ndarray) or (isinstance(value, (list, tuple)) and len(repr(value)) > 60):
         try:
             arr = np.asarray(value)
         except ValueError:
             return f"a ragged {type(value).__name__} of length {len(value)}"
+        text = f"an array of dtype {arr.dtype} and shape {arr.shape}"
         if arr.dtype.kind in "iuf" and arr.size:
             bad = arr.size - np.count_nonzero(np.isfinite(arr))
-            if bad:
-                return f"an array of shape {arr.shape} with {bad} non-finite entries"
-            if arr.ndim:
-                return f"an array of shape {arr.shape} (min {arr.min():.3g}, max {arr.max():.3g})"
-        if arr.ndim:
-            return f"an array of dtype {arr.dtype} and shape {arr.shape}"
+            text += f" with {bad} non-finite entries" if bad else f" (min {arr.min():.3g}, max {arr.max():.3g})"
+        return text
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
@@ -48,7 +47,7 @@ def real_array(name, value, finite=True):
         raise TypeError(f"{name} must be {REAL}; got {describe(value)}")
     arr = arr if arr.dtype.kind == "f" else arr.astype(float)
     if finite and not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite; got {describe(arr)}")
+        raise ValueError(f"{name} must be finite; got {describe(value)}")
     return arr
 
 

@@ -22,9 +22,10 @@ def ewma(y, beta, bias_correction=False, init="zero"):
     ``init="zero"``: S₀ = 0 (as inside optimizers), optionally divided by 1 − βᵗ.
     ``init="first"``: S₁ = Y₁, no correction (and ``bias_correction=True`` is refused: it would be wrong).
     """
-    y = _args.real_array("y", y)
-    if y.ndim == 0 or len(y) == 0:
+    series = _args.real_array("y", y)
+    if series.ndim == 0 or len(series) == 0:
         raise ValueError(f"y must be a non-empty series (an array with a first axis); got {_args.describe(y)}")
+    y = series
     beta = _args.decay_rate("beta", beta)
     bias_correction = _args.flag("bias_correction", bias_correction)
     init = _args.choice("init", init, ("zero", "first"))

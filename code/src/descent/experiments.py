@@ -67,6 +67,7 @@ class Sweep:
 
     def curves(self, metric):
         """A per-epoch array of the history (``"loss"``, ``"test_loss"`` = validation, …) as (epochs + 1, R, S)."""
+        metric = _args.choice("metric", metric, ("loss", "test_loss", "accuracy", "test_accuracy", "grad_norms"))
         values = getattr(self.history, metric)
         return values.reshape(values.shape[:1] + (len(self.lrs), len(self.seeds)) + values.shape[2:])
 

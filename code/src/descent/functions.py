@@ -92,9 +92,11 @@ class Quadratic(Landscape):
     """
 
     def __init__(self, A, center=None):
-        A = _args.real_array("A", A)
-        if A.ndim != 2 or A.shape[0] != A.shape[1] or A.size == 0 or not np.allclose(A, A.T):
+        matrix = _args.real_array("A", A)
+        if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.size == 0 or not np.allclose(matrix,
+                                                                                                       matrix.T):
             raise ValueError(f"A must be a symmetric square matrix of finite real numbers; got {_args.describe(A)}")
+        A = matrix
         self.A = A
         self.dim = len(A)
         self.center = np.zeros(self.dim) if center is None else _args.real_array("center", center)
@@ -285,9 +287,10 @@ def classify_stationary_point(H, tol=1e-8):
     another, whatever the other eigenvalues); otherwise "degenerate" if some |λ| ≤ tol (the test cannot decide:
     x⁴, −x⁴ and x³ all have f″(0) = 0); otherwise "minimum" (all λ > 0) or "maximum" (all λ < 0).
     """
-    H = _args.real_array("H", H)
-    if H.ndim != 2 or H.shape[0] != H.shape[1] or H.size == 0 or not np.allclose(H, H.T):
+    matrix = _args.real_array("H", H)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.size == 0 or not np.allclose(matrix, matrix.T):
         raise ValueError(f"H must be a symmetric square matrix of finite real numbers; got {_args.describe(H)}")
+    H = matrix
     tol = _args.nonnegative("tol", tol)
     lam = np.linalg.eigvalsh(H)
     if lam.min() < -tol and lam.max() > tol:

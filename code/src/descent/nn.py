@@ -240,13 +240,13 @@ def partition(order, batch_size):
     """The mini-batches of one epoch in a given order: `order`, a permutation of 0, …, n−1 (e.g. the one an
     assignment draws with ``np.random.permutation(n)``), cut into pieces of `batch_size` ≥ 1, the last one shorter
     if needed. Returns a list of index arrays."""
-    order = np.asarray(order) if not isinstance(order, (str, bytes)) else np.asarray(order, dtype=object)
-    if order.dtype.kind not in "iu" or order.ndim != 1:
+    indices = np.asarray(order) if not isinstance(order, (str, bytes)) else np.asarray(order, dtype=object)
+    if indices.dtype.kind not in "iu" or indices.ndim != 1:
         raise TypeError(f"order must be a 1-D array of integer indices; got {_args.describe(order)}")
-    if not np.array_equal(np.sort(order), np.arange(len(order))) or len(order) == 0:
+    if not np.array_equal(np.sort(indices), np.arange(len(indices))) or len(indices) == 0:
         raise ValueError(f"order must be a permutation of 0, …, n − 1 (each index once, n ≥ 1); "
                          f"got {_args.describe(order)}")
-    return list(_cut(order, _args.positive_int("batch_size", batch_size)))
+    return list(_cut(indices, _args.positive_int("batch_size", batch_size)))
 
 
 def _cut(order, batch_size):
