@@ -13,6 +13,14 @@ import numpy as np
 from . import _args
 
 
+def _symmetric(name, value):
+    """A non-empty symmetric square matrix of finite real numbers."""
+    matrix = _args.real_array(name, value)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.size == 0 or not np.allclose(matrix, matrix.T):
+        raise ValueError(f"{name} must be a symmetric square matrix of finite real numbers; got {_args.describe(value)}")
+    return matrix
+
+
 class Landscape:
     """Base class: subclasses define ``dim``, ``value``, ``grad`` and ``hessian``."""
 
@@ -92,11 +100,7 @@ class Quadratic(Landscape):
     """
 
     def __init__(self, A, center=None):
-        matrix = _args.real_array("A", A)
-        if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.size == 0 or not np.allclose(matrix,
-                                                                                                       matrix.T):
-            raise ValueError(f"A must be a symmetric square matrix of finite real numbers; got {_args.describe(A)}")
-        A = matrix
+        A = _symmetric("A", A)
         self.A = A
         self.dim = len(A)
         self.center = np.zeros(self.dim) if center is None else _args.real_array("center", center)
@@ -287,10 +291,7 @@ def classify_stationary_point(H, tol=1e-8):
     another, whatever the other eigenvalues); otherwise "degenerate" if some |λ| ≤ tol (the test cannot decide:
     x⁴, −x⁴ and x³ all have f″(0) = 0); otherwise "minimum" (all λ > 0) or "maximum" (all λ < 0).
     """
-    matrix = _args.real_array("H", H)
-    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.size == 0 or not np.allclose(matrix, matrix.T):
-        raise ValueError(f"H must be a symmetric square matrix of finite real numbers; got {_args.describe(H)}")
-    H = matrix
+    H = _symmetric("H", H)
     tol = _args.nonnegative("tol", tol)
     lam = np.linalg.eigvalsh(H)
     if lam.min() < -tol and lam.max() > tol:
