@@ -185,7 +185,7 @@ TABLE = [
      r"fn must be a 1-D landscape with stationary_points\(\), such as Wiggly\(\); got Quadratic"),
     # momentum on quadratics
     ("iteration_matrix(method='heavy')", lambda: quadratic.iteration_matrix(1.0, 0.1, 0.9, "heavy"), ValueError,
-     r"method must be one of \('gd', 'momentum', 'nesterov'\); got 'heavy'"),
+     r"method must be one of 'gd', 'momentum', 'nesterov'; got 'heavy'"),
     ("spectral_radius(lr=0)", lambda: quadratic.spectral_radius(1.0, 0.0), ValueError, r"lr must be > 0; got 0.0"),
     ("rate(lr='0.1')", lambda: quadratic.rate([1.0, 10.0], "0.1"), TypeError, rf"lr {REAL}; got '0.1'"),
     ("rate(eigenvalues=[])", lambda: quadratic.rate([], 0.1), ValueError,

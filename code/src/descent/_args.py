@@ -37,13 +37,8 @@ def real_array(name, value, finite=True):
 
     TypeError for bool, complex, text, object or ragged input; ValueError for a non-finite entry when `finite`.
     """
-    arr = None
-    if not isinstance(value, (str, bytes)):
-        try:
-            arr = np.asarray(value)
-        except (ValueError, TypeError):  # a ragged list
-            arr = None
-    if arr is None or arr.dtype.kind not in "iuf":
+    arr = array(value)
+    if arr.dtype.kind not in "iuf":
         raise TypeError(f"{name} must be {REAL}; got {describe(value)}")
     arr = arr if arr.dtype.kind == "f" else arr.astype(float)
     if finite and not np.all(np.isfinite(arr)):
@@ -51,12 +46,22 @@ def real_array(name, value, finite=True):
     return arr
 
 
-def real_number(name, value):
-    """One finite real number, as a float."""
-    arr = real_array(name, value)
-    if arr.ndim:
+def number(name, value, check=real_array):
+    """One finite real number, as a float; `check` (e.g. :func:`positive`) also constrains its range."""
+    arr = check(name, value)
+    if np.ndim(arr):
         raise TypeError(f"{name} must be one real number; got {describe(value)}")
     return float(arr)
+
+
+def array(value):
+    """``np.asarray(value)``, or an object array for text and ragged lists (which a dtype check then refuses)."""
+    if isinstance(value, (str, bytes)):
+        return np.asarray(value, dtype=object)
+    try:
+        return np.asarray(value)
+    except (ValueError, TypeError):
+        return np.asarray(None, dtype=object)
 
 
 def _nonempty(name, arr, value):
@@ -148,8 +153,8 @@ def optimizer(name, value):
     return value
 
 
-def broadcasts_to(name, value, shape):
-    """Check that a hyper-parameter broadcasts against parameters of `shape` without enlarging them."""
+def broadcasts_to(name, value, shape, against="x"):
+    """Check that a hyper-parameter broadcasts against parameters (`against`) of `shape` without enlarging them."""
     vshape = np.shape(value)
     try:
         out = np.broadcast_shapes(vshape, tuple(shape))
@@ -157,6 +162,6 @@ def broadcasts_to(name, value, shape):
         out = None
     if out != tuple(shape):
         raise ValueError(
-            f"{name} has shape {vshape}, which does not broadcast against x of shape {tuple(shape)}; "
+            f"{name} has shape {vshape}, which does not broadcast against {against} of shape {tuple(shape)}; "
             f"use a number, or an array such as shape {tuple(shape[:1]) + (1,) * (len(shape) - 1)} for a sweep"
         )

@@ -149,7 +149,7 @@ def one_hot(y, k):
     """The one-hot encoding of integer labels `y` in {0, …, k−1} (an integer or an array of them; k ≥ 1):
     shape ``y.shape + (k,)``, float64."""
     k = _args.positive_int("k", k)
-    y = np.asarray(y) if not isinstance(y, (str, bytes)) else np.asarray(y, dtype=object)
+    y = _args.array(y)
     if y.dtype.kind not in "iu":
         raise TypeError(f"y must be an array of integer labels; got dtype {y.dtype}")
     if y.size and (y.min() < 0 or y.max() >= k):

@@ -89,6 +89,8 @@ class EWMA:
 
     def _shape(self, y):
         """The shape of the average after folding in `y`, or ValueError if `y` does not fit."""
+        if self.average is not None and y.shape == self.average.shape:  # every step of an optimizer: no broadcasting
+            return y.shape
         fixed = np.shape(self.beta) if self.average is None else self.average.shape
         try:
             shape = np.broadcast_shapes(y.shape, fixed)

@@ -67,7 +67,7 @@ class Wiggly(Landscape):
     def stationary_points(self, lo=-20.0, hi=20.0, n=200_001):
         """All roots of f′ in [lo, hi] (numbers, lo < hi): sign changes on a grid of `n` ≥ 2 points, polished by
         Newton's method; shape (k,)."""
-        lo, hi = _args.real_number("lo", lo), _args.real_number("hi", hi)
+        lo, hi = _args.number("lo", lo), _args.number("hi", hi)
         if not lo < hi:
             raise ValueError(f"lo must be < hi; got lo={lo!r}, hi={hi!r}")
         n = _args.positive_int("n", n, minimum=2)
@@ -114,8 +114,8 @@ class Quadratic(Landscape):
     @classmethod
     def ill_conditioned(cls, kappa=10.0, angle=0.0, center=(0.0, 0.0)):
         """2-D quadratic with eigenvalues (1, κ), eigenvectors rotated by `angle` (radians)."""
-        kappa = _args.positive("kappa", kappa)
-        angle = _args.real_number("angle", angle)
+        kappa = _args.number("kappa", kappa, _args.positive)
+        angle = _args.number("angle", angle)
         c, s = np.cos(angle), np.sin(angle)
         R = np.array([[c, -s], [s, c]])
         return cls(R @ np.diag([1.0, kappa]) @ R.T, center)
@@ -143,8 +143,8 @@ class Rosenbrock(Landscape):
     extent = (-2.0, 2.0, -1.0, 3.0)
 
     def __init__(self, a=1.0, b=100.0):
-        self.a = _args.real_number("a", a)
-        self.b = _args.real_number("b", _args.positive("b", b))
+        self.a = _args.number("a", a)
+        self.b = _args.number("b", b, _args.positive)
         self.minimizers = np.array([[self.a, self.a**2]])
 
     def value(self, x):
@@ -203,7 +203,7 @@ class Plateau(Landscape):
     minimizers = np.zeros((1, 2))
 
     def __init__(self, width=1.0):
-        self.width = _args.real_number("width", _args.positive("width", width))
+        self.width = _args.number("width", width, _args.positive)
 
     def value(self, x):
         r2 = np.sum(self._point(x) ** 2, axis=-1)
@@ -236,9 +236,9 @@ class Cliff(Landscape):
     extent = (-1.0, 7.0, -2.0, 2.0)
 
     def __init__(self, height=10.0, steepness=10.0, at=2.0):
-        self.height = _args.real_number("height", _args.positive("height", height))
-        self.steepness = _args.real_number("steepness", _args.positive("steepness", steepness))
-        self.at = _args.real_number("at", at)
+        self.height = _args.number("height", height, _args.positive)
+        self.steepness = _args.number("steepness", steepness, _args.positive)
+        self.at = _args.number("at", at)
         self.minimizers = np.array([[4.0, 0.0]])  # up to e^(-2s(4-c)), negligible for the cliff left of x = 3
 
     def value(self, x):
@@ -292,7 +292,7 @@ def classify_stationary_point(H, tol=1e-8):
     x⁴, −x⁴ and x³ all have f″(0) = 0); otherwise "minimum" (all λ > 0) or "maximum" (all λ < 0).
     """
     H = _symmetric("H", H)
-    tol = _args.nonnegative("tol", tol)
+    tol = _args.number("tol", tol, _args.nonnegative)
     lam = np.linalg.eigvalsh(H)
     if lam.min() < -tol and lam.max() > tol:
         return "saddle"
@@ -308,7 +308,7 @@ def basin(fn, x):
     Gradient descent with small steps started inside (a, b) ends at x; a or b is −inf/inf when no maximum lies on
     that side within the search range.
     """
-    x = _args.real_number("x", x)
+    x = _args.number("x", x)
     if not hasattr(fn, "stationary_points"):
         raise TypeError(f"fn must be a 1-D landscape with stationary_points(), such as Wiggly(); "
                         f"got {_args.describe(fn)}")

@@ -49,7 +49,7 @@ def newton_endpoints(fn, x0, dampings, steps=300, tol=1e-8, lr=1.0):
     dampings = _args.real_array("dampings", dampings)
     if dampings.ndim != 1 or len(dampings) == 0 or np.any(dampings < 0):
         raise ValueError(f"dampings must be a non-empty 1-D array of numbers ≥ 0; got {_args.describe(dampings)}")
-    tol = _args.positive("tol", tol)
+    tol = _args.number("tol", tol, _args.positive)
     traj = run(Newton(lr=lr, damping=dampings[:, None]), fn, np.tile(x0, (len(dampings), 1)), steps=steps)
     finals = traj.final
     kinds = np.full(len(dampings), "diverged", dtype=object)

@@ -240,7 +240,7 @@ def partition(order, batch_size):
     """The mini-batches of one epoch in a given order: `order`, a permutation of 0, …, n−1 (e.g. the one an
     assignment draws with ``np.random.permutation(n)``), cut into pieces of `batch_size` ≥ 1, the last one shorter
     if needed. Returns a list of index arrays."""
-    indices = np.asarray(order) if not isinstance(order, (str, bytes)) else np.asarray(order, dtype=object)
+    indices = _args.array(order)
     if indices.dtype.kind not in "iu" or indices.ndim != 1:
         raise TypeError(f"order must be a 1-D array of integer indices; got {_args.describe(order)}")
     if not np.array_equal(np.sort(indices), np.arange(len(indices))) or len(indices) == 0:
@@ -326,6 +326,7 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
     batch_size = _args.positive_int("batch_size", batch_size)
     if clip_norm is not None:
         clip_norm = _args.positive("clip_norm", clip_norm)
+        _args.broadcasts_to("clip_norm", clip_norm, net.theta.shape[:-1] + (1,), "the gradient norms")
     rng = np.random.default_rng(_args.positive_int("seed", seed, minimum=0))
     steps_per_epoch = -(-len(y) // batch_size)
     models = net.theta.shape[:-1]

@@ -24,7 +24,7 @@ class NoisyQuadratic(Quadratic):
 
     def __init__(self, A, sigma=1.0, center=None, seed=0):
         super().__init__(A, center)
-        self.sigma = float(_args.nonnegative("sigma", sigma))
+        self.sigma = _args.number("sigma", sigma, _args.nonnegative)
         self.seed = _args.positive_int("seed", seed, minimum=0)
         self.reset()
 

@@ -12,6 +12,12 @@ Hyper-parameter arrays run many optimizers at once: ``Adam(lr=np.logspace(-3, 0,
 at the first step and updated in place afterwards; so are the scratch arrays that hold intermediate results (e.g.
 α·g), so that a step on millions of parameters allocates no new memory.
 
+What they accept: hyper-parameters are finite numbers, or non-empty arrays of them, in their documented range (a
+learning rate > 0, a decay rate in [0, 1), ε > 0, …); flags such as ``eps_inside_sqrt`` are True or False; option
+strings are one of the listed values. ``step`` takes real numbers (floats or integers; not bool, complex or text).
+Anything else raises TypeError or ValueError naming the argument, and a call that raises changes nothing: the
+state and the step count ``t`` are as before. ``t`` can be set, e.g. to start Adam at a given step.
+
 The moving averages are :class:`descent.ewma.EWMA` objects: momentum is an EWMA of g, RMSProp an EWMA of g²,
 Adam both, with bias correction.
 """
@@ -405,6 +411,7 @@ def clip_by_norm(g, max_norm):
     max_norm = _args.positive("max_norm", max_norm)
     if g.ndim == 0:
         raise ValueError("g must have at least one axis (the norm is taken over the last); got a single number")
+    _args.broadcasts_to("max_norm", max_norm, g.shape[:-1] + (1,), "the norms of g")
     norm = np.linalg.norm(g, axis=-1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(norm > max_norm, g * (max_norm / norm), g)

@@ -29,9 +29,7 @@ METHODS = ("gd", "momentum", "nesterov")
 
 
 def _method(method):
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}; got {method!r}")
-    return method
+    return _args.choice("method", method, METHODS)
 
 
 def _spectrum(m, L):

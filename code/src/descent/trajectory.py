@@ -95,9 +95,11 @@ def run(opt, fn, x0, steps=100, bound=1e6, clip_norm=None):
     opt = _args.optimizer("opt", opt)
     x = _args.finite_point("x0", x0)
     steps = _args.positive_int("steps", steps, minimum=0)
-    bound = _args.positive("bound", bound)
+    bound = _args.number("bound", bound, _args.positive)
     if clip_norm is not None:
         clip_norm = _args.positive("clip_norm", clip_norm)
+        _args.broadcasts_to("clip_norm", clip_norm, (x.shape[:-1] if x.ndim > 1 else (1,)) + (1,),
+                             "the gradient norms")
     landscape = hasattr(fn, "grad") and hasattr(fn, "value")
     if not landscape and not callable(fn):
         raise TypeError(f"fn must be a descent.functions landscape or a callable returning (value, grad); "
