@@ -48,6 +48,7 @@ TABLE = [
      r"beta must be a number or a non-empty array; got an array of dtype float64 and shape \(0,\)"),
     ("Nesterov(beta=True)", lambda: descent.Nesterov(beta=True), TypeError, rf"beta {REAL}; got True"),
     ("HeavyBall(v0='0')", lambda: descent.HeavyBall(v0="0"), TypeError, rf"v0 {REAL}; got '0'"),
+    ("HeavyBall(v0=[])", lambda: descent.HeavyBall(v0=[]), ValueError, r"v0 must be a number or a non-empty array; got \[\]"),
     ("HeavyBall(mu=-0.1)", lambda: descent.HeavyBall(mu=-0.1), ValueError, r"mu must be in \[0, 1\); got -0.1"),
     ("AdaGrad(eps=0)", lambda: descent.AdaGrad(eps=0), ValueError, r"eps must be > 0; got 0"),
     ("AdaGrad(eps_inside_sqrt=1)", lambda: descent.AdaGrad(eps_inside_sqrt=1), TypeError,
@@ -65,6 +66,8 @@ TABLE = [
     ("AdamW(weight_decay=-0.01)", lambda: descent.AdamW(weight_decay=-0.01), ValueError,
      r"weight_decay must be >= 0; got -0.01"),
     ("Newton(damping='a')", lambda: descent.Newton(damping="a"), TypeError, rf"damping {REAL}; got 'a'"),
+    ("Newton(damping=[])", lambda: descent.Newton(damping=[]), ValueError,
+     r"damping must be a number or a non-empty array; got \[\]"),
     ("AdaGradLrInAccumulator(eps_inside_sqrt='yes')", lambda: buggy.AdaGradLrInAccumulator(eps_inside_sqrt="yes"),
      TypeError, r"eps_inside_sqrt must be True or False; got 'yes'"),
     ("RMSPropAccumulatingDenominator(beta=2)", lambda: buggy.RMSPropAccumulatingDenominator(beta=2), ValueError,
@@ -133,6 +136,8 @@ TABLE = [
     ("EWMA.update with a shape change", lambda: fed(ewma.EWMA(0.9), [1.0, 2.0]).update([1.0, 2.0, 3.0]),
      ValueError, r"y has shape \(3,\), which does not broadcast against the average of the earlier updates, "
                  r"shape \(2,\)"),
+    ("EWMA.update with an empty array", lambda: ewma.EWMA(0.9).update([]), ValueError,
+     r"y must be a number or a non-empty array; got an array of dtype float64 and shape \(0,\)"),
     ("EWMA.update with a complex value", lambda: ewma.EWMA(0.9).update(1j), TypeError, rf"y {REAL}; got 1j"),
     # runs
     ("run(SGD, ...) with the class", lambda: run(descent.SGD, Q, X2), TypeError,

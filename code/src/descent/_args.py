@@ -64,15 +64,17 @@ def array(value):
         return np.asarray(None, dtype=object)
 
 
-def _nonempty(name, arr, value):
+def nonempty(name, value):
+    """A number or a non-empty array of finite real numbers (of any sign), as an array."""
+    arr = real_array(name, value)
     if arr.size == 0:
         raise ValueError(f"{name} must be a number or a non-empty array; got {describe(value)}")
+    return arr
 
 
 def positive(name, value):
     """A number or a non-empty array whose entries are all finite and > 0."""
-    arr = real_array(name, value)
-    _nonempty(name, arr, value)
+    arr = nonempty(name, value)
     if not np.all(arr > 0):
         raise ValueError(f"{name} must be > 0; got {describe(value)}")
     return arr if arr.ndim else float(arr)
@@ -80,8 +82,7 @@ def positive(name, value):
 
 def nonnegative(name, value):
     """A number or a non-empty array whose entries are all finite and >= 0."""
-    arr = real_array(name, value)
-    _nonempty(name, arr, value)
+    arr = nonempty(name, value)
     if not np.all(arr >= 0):
         raise ValueError(f"{name} must be >= 0; got {describe(value)}")
     return arr if arr.ndim else float(arr)
@@ -89,8 +90,7 @@ def nonnegative(name, value):
 
 def decay_rate(name, value):
     """A decay rate β in [0, 1) (a number or a non-empty array): 0 forgets at once, values near 1 remember long."""
-    arr = real_array(name, value)
-    _nonempty(name, arr, value)
+    arr = nonempty(name, value)
     if not np.all((arr >= 0) & (arr < 1)):
         raise ValueError(f"{name} must be in [0, 1); got {describe(value)}")
     return arr if arr.ndim else float(arr)

@@ -75,6 +75,8 @@ class EWMA:
         first update, against the average without enlarging it. A call that raises changes nothing.
         """
         y = _args.real_array("y", y, finite=False)
+        if y.size == 0:
+            raise ValueError(f"y must be a number or a non-empty array; got {_args.describe(y)}")
         shape = self._shape(y)
         if scratch is not None and (not isinstance(scratch, np.ndarray) or scratch.shape != shape
                                     or scratch.dtype.kind != "f" or not scratch.flags.writeable):

@@ -206,7 +206,7 @@ class HeavyBall(Optimizer):
 
     def __init__(self, lr=0.01, mu=0.9, v0=0.0):
         self.mu = _args.decay_rate("mu", mu)
-        self.v0 = _args.real_array("v0", v0)
+        self.v0 = _args.nonempty("v0", v0)
         super().__init__(lr)
 
     def reset(self):
@@ -380,7 +380,7 @@ class Newton(Optimizer):
     hyper = ("lr", "damping")
 
     def __init__(self, lr=1.0, damping=0.0):
-        self.damping = _args.real_array("damping", damping)
+        self.damping = _args.nonempty("damping", damping)
         self.damping = self.damping if self.damping.ndim else float(self.damping)
         super().__init__(lr)
 
