@@ -93,8 +93,8 @@ TABLE = [
      ValueError, r"out must be a writeable float array of the shape of x, \(2,\); got an array of dtype float64 and shape \(2,\)"),
     ("Optimizer.step with a sweep lr that does not fit x",
      lambda: descent.SGD(lr=np.ones((3, 1))).step(np.ones((4, 2)), np.ones((4, 2))), ValueError,
-     r"lr has shape \(3, 1\), which does not broadcast against x of shape \(4, 2\); use a number, or an array such "
-     r"as shape \(4, 1\) for a sweep"),
+     (r"lr has shape \(3, 1\), which does not broadcast against x of shape \(4, 2\); use a number, or an array such "
+      r"as shape \(4, 1\) for a sweep")),
     ("Optimizer.t = -1", lambda: setattr(descent.Adam(), "t", -1), ValueError, r"t must be an integer >= 0; got -1"),
     ("Optimizer.t = 2.5", lambda: setattr(descent.Adam(), "t", 2.5), TypeError, r"t must be an integer >= 0; got 2.5"),
     ("Newton.step without a Hessian of the right shape", lambda: descent.Newton().step(X2, X2, np.eye(3)),
@@ -134,8 +134,8 @@ TABLE = [
      r"beta has shape \(3,\), which does not broadcast against one observation y\[0\] of shape \(2,\)"),
     ("EWMA(beta=1.5)", lambda: ewma.EWMA(1.5), ValueError, r"beta must be in \[0, 1\); got 1.5"),
     ("EWMA.update with a shape change", lambda: fed(ewma.EWMA(0.9), [1.0, 2.0]).update([1.0, 2.0, 3.0]),
-     ValueError, r"y has shape \(3,\), which does not broadcast against the average of the earlier updates, "
-                 r"shape \(2,\)"),
+     ValueError, (r"y has shape \(3,\), which does not broadcast against the average of the earlier updates, "
+                  r"shape \(2,\)")),
     ("EWMA.update with an empty array", lambda: ewma.EWMA(0.9).update([]), ValueError,
      r"y must be a number or a non-empty array; got an array of dtype float64 and shape \(0,\)"),
     ("EWMA.update with a complex value", lambda: ewma.EWMA(0.9).update(1j), TypeError, rf"y {REAL}; got 1j"),
@@ -250,8 +250,8 @@ TABLE = [
     ("init_std(init='glorot')", lambda: nn.init_std("glorot", 3, 4), ValueError,
      r"init must be one of 'zeros', 'normal', 'xavier', 'he'; got 'glorot'"),
     ("MLP(activation='swish')", lambda: nn.MLP([3, 2], activation="swish"), ValueError,
-     r"activation must be one of \('linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'elu'\) or an Activation; "
-     r"got 'swish'"),
+     (r"activation must be one of \('linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'elu'\) or an Activation; "
+      r"got 'swish'")),
     ("MLP(sizes=[3])", lambda: nn.MLP([3]), ValueError,
      r"sizes must be a sequence of at least 2 layer widths \(inputs, …, classes\); got \[3\]"),
     ("MLP(sizes with 0)", lambda: nn.MLP([3, 0, 2]), ValueError, r"sizes\[1\] must be an integer >= 1; got 0"),

@@ -1,6 +1,7 @@
 r"""Test landscapes with value, gradient and Hessian (chapters 1, 5, 9, 10).
 
-Every landscape takes points x of shape (..., n) — any leading axes, so a whole sweep or a grid is one call — and
+Every landscape takes points x of shape (..., n) — real numbers (floats or integers; NaN and inf are carried along,
+as in a diverged run), with any leading axes, so a whole sweep or a grid is one call — and
 returns ``value(x)`` of shape (...), ``grad(x)`` of shape (..., n) and ``hessian(x)`` of shape (..., n, n).
 Calling it, ``f(x)``, returns ``(value, grad)``. ``extent`` is a good plotting window
 (xmin, xmax[, ymin, ymax]) and ``minimizers`` an array of known minimisers, shape (k, n), where they exist.

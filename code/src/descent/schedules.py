@@ -17,6 +17,10 @@ warmup         α₀ · min(1, (t + 1)/w), then any schedule       LinearLR(star
 
 Here ``t`` counts optimizer steps; for a per-epoch schedule pass ``t // steps_per_epoch`` or use ``step`` with
 ``s = steps_per_epoch``.
+
+Arguments: α₀ = ``lr0`` > 0 and k ≥ 0 are numbers or non-empty arrays, γ is in (0, 1], s = ``step_size``,
+T = ``total_steps`` and w = ``warmup_steps`` are integers ≥ 1, 0 ≤ α_min = ``lr_min`` ≤ α₀; a schedule is called
+with a finite t ≥ 0 (a number or an array). Anything else raises TypeError or ValueError naming the argument.
 """
 
 import numpy as np
