@@ -32,6 +32,16 @@ def describe(value):
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def array(value):
+    """``np.asarray(value)``, or an object array for text and ragged lists (which a dtype check then refuses)."""
+    if isinstance(value, (str, bytes)):
+        return np.asarray(value, dtype=object)
+    try:
+        return np.asarray(value)
+    except (ValueError, TypeError):
+        return np.asarray(None, dtype=object)
+
+
 def real_array(name, value, finite=True):
     """`value` as an array of real numbers: floats keep their dtype (float32 stays float32), integers become float64.
 
@@ -52,16 +62,6 @@ def number(name, value, check=real_array):
     if np.ndim(arr):
         raise TypeError(f"{name} must be one real number; got {describe(value)}")
     return float(arr)
-
-
-def array(value):
-    """``np.asarray(value)``, or an object array for text and ragged lists (which a dtype check then refuses)."""
-    if isinstance(value, (str, bytes)):
-        return np.asarray(value, dtype=object)
-    try:
-        return np.asarray(value)
-    except (ValueError, TypeError):
-        return np.asarray(None, dtype=object)
 
 
 def nonempty(name, value):
