@@ -150,12 +150,16 @@ def pick_best_lr(lrs, train_loss, val_loss):
 
 def table(sweeps):
     """A text table: per optimizer the chosen lr, its validation loss, and test accuracy and loss (mean ± std over
-    seeds), sorted by test accuracy; also how many of the R·S runs diverged. `sweeps`: a non-empty list of
-    :class:`Sweep` results."""
-    sweeps = [sweeps] if isinstance(sweeps, Sweep) else sweeps
-    if not isinstance(sweeps, (list, tuple)) or not sweeps or not all(isinstance(s, Sweep) for s in sweeps):
+    seeds), sorted by test accuracy; also how many of the R·S runs diverged. `sweeps`: :class:`Sweep` results
+    (a non-empty list, or any iterable of them)."""
+    given = sweeps
+    try:
+        sweeps = [given] if isinstance(given, Sweep) else list(given)
+    except TypeError:  # not iterable
+        sweeps = []
+    if not sweeps or not all(isinstance(s, Sweep) for s in sweeps):
         raise TypeError(f"sweeps must be a non-empty list of Sweep results of experiments.sweep; "
-                        f"got {_args.describe(sweeps)}")
+                        f"got {_args.describe(given)}")
     rows = [f"{'optimizer':<10} {'best lr':>8} {'val loss':>9} {'test accuracy':>15} {'test loss':>15} {'diverged':>9}"]
     for s in sorted(sweeps, key=lambda s: -s.test_accuracy[s.best].mean()):
         acc, loss = s.test_accuracy[s.best], s.test_loss[s.best]
