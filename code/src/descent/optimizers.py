@@ -116,7 +116,7 @@ class Optimizer:
         for name in self.hyper:
             value = getattr(self, name)
             value = value.lr0 if isinstance(value, Schedule) else value
-            if np.ndim(value):  # a number broadcasts against any x; only arrays need the (slower) check
+            if getattr(value, "ndim", 0):  # a number broadcasts against any x; only arrays need the (slower) check
                 _args.broadcasts_to(name, value, x.shape)
         return x, grad, out
 
