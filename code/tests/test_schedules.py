@@ -118,7 +118,7 @@ def test_schedule_with_adam_scales_every_step():
     (lambda: schedules.Cosine(0.1, total_steps=10, lr_min=0.2), ValueError, "lr_min"),
     (lambda: schedules.Warmup(0.1, warmup_steps=5), TypeError, "after"),
     (lambda: schedules.Constant(0.1)(-1), ValueError, "t must be"),
-    (lambda: schedules.Constant(0.1)("3"), ValueError, "t must be"),
+    (lambda: schedules.Constant(0.1)("3"), TypeError, "t must be"),
     (lambda: descent.SGD(lr=lambda t: 0.1), TypeError, "lr must be"),
 ])
 def test_bad_input(build, error, match):

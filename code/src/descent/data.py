@@ -9,7 +9,6 @@ its share in both parts. scikit-learn is imported inside the functions, so ``imp
 """
 
 import csv
-import numbers
 from dataclasses import dataclass
 from importlib import resources
 
@@ -82,13 +81,14 @@ def _split(X, y, test_size, seed):
 
 
 def _check_split_args(test_size, seed):
-    if isinstance(test_size, bool) or not isinstance(test_size, numbers.Real) or not 0 < test_size < 1:
-        raise ValueError(f"test_size must be a fraction strictly between 0 and 1; got {test_size!r}")
+    _args.fraction("test_size", test_size)
     _args.positive_int("seed", seed, minimum=0)
 
 
 def digits(test_size=0.2, seed=0):
-    """scikit-learn's 1797 handwritten digits: 8×8 grey levels 0–16 scaled to [0, 1], labels 0–9."""
+    """scikit-learn's 1797 handwritten digits: 8×8 grey levels 0–16 scaled to [0, 1], labels 0–9.
+
+    `test_size` is a fraction in (0, 1), `seed` an integer ≥ 0."""
     from sklearn.datasets import load_digits
 
     _check_split_args(test_size, seed)
@@ -99,12 +99,13 @@ def digits(test_size=0.2, seed=0):
 def wine(test_size=0.2, seed=0, standardize=False):
     """scikit-learn's 178 wines: 13 chemical measurements on very different scales, 3 cultivars.
 
-    ``standardize=True`` rescales every feature with the mean and standard deviation of the *training* part only
+    `test_size` is a fraction in (0, 1), `seed` an integer ≥ 0. ``standardize=True`` rescales every feature with the mean and standard deviation of the *training* part only
     (see :func:`standardize`); statistics from all the data would leak the test set into training.
     """
     from sklearn.datasets import load_wine
 
     _check_split_args(test_size, seed)
+    standardize = _args.flag("standardize", standardize)
     X, y = load_wine(return_X_y=True)
     split = _split(X, y, test_size, seed)
     if standardize:
@@ -113,7 +114,7 @@ def wine(test_size=0.2, seed=0, standardize=False):
 
 
 def moons(n=300, noise=0.2, seed=0, test_size=0.2):
-    """scikit-learn's two moons: `n` points in the plane, Gaussian noise of std `noise`, labels 0 and 1."""
+    """scikit-learn's two moons: `n` ≥ 4 points in the plane, Gaussian noise of std `noise` ≥ 0, labels 0 and 1."""
     from sklearn.datasets import make_moons
 
     n = _args.positive_int("n", n, minimum=4)
@@ -126,6 +127,7 @@ def moons(n=300, noise=0.2, seed=0, test_size=0.2):
 def standardize(X_train, X_test):
     """x ← (x − μ) / σ per feature, with μ and σ of the training set; returns ``X_train, X_test, (μ, σ)``.
 
+    Both are 2-D arrays of finite real numbers with the same columns; X_train needs at least one row.
     A constant feature (σ = 0) is only centred.
     """
     X_train = _args.real_array("X_train", X_train)
@@ -133,6 +135,8 @@ def standardize(X_train, X_test):
     if X_train.ndim != 2 or X_test.ndim != 2 or X_train.shape[1] != X_test.shape[1]:
         raise ValueError("X_train and X_test must be 2-D with the same number of columns; "
                          f"got shapes {X_train.shape} and {X_test.shape}")
+    if len(X_train) == 0:
+        raise ValueError(f"X_train must have at least one row (its mean and std are used); got shape {X_train.shape}")
     mean, std = X_train.mean(axis=0), X_train.std(axis=0)
     std = np.where(std > 0, std, 1.0)
     return (X_train - mean) / std, (X_test - mean) / std, (mean, std)
@@ -142,9 +146,10 @@ _standardize = standardize  # for wine(), whose argument `standardize` hides the
 
 
 def one_hot(y, k):
-    """The one-hot encoding of integer labels `y` in {0, …, k−1}: shape ``y.shape + (k,)``, float64."""
+    """The one-hot encoding of integer labels `y` in {0, …, k−1} (an integer or an array of them; k ≥ 1):
+    shape ``y.shape + (k,)``, float64."""
     k = _args.positive_int("k", k)
-    y = np.asarray(y)
+    y = _args.array(y)
     if y.dtype.kind not in "iu":
         raise TypeError(f"y must be an array of integer labels; got dtype {y.dtype}")
     if y.size and (y.min() < 0 or y.max() >= k):

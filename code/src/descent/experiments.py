@@ -26,9 +26,8 @@ def validation_split(split, fraction=0.2, seed=0):
     from sklearn.model_selection import train_test_split
 
     if not isinstance(split, Split):
-        raise TypeError(f"split must be a descent.data.Split; got {split!r:.80}")
-    if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 < fraction < 1:
-        raise ValueError(f"fraction must be strictly between 0 and 1; got {fraction!r}")
+        raise TypeError(f"split must be a descent.data.Split; got {_args.describe(split)}")
+    fraction = _args.fraction("fraction", fraction)
     seed = _args.positive_int("seed", seed, minimum=0)
     X_fit, X_val, y_fit, y_val = train_test_split(split.X_train, split.y_train, test_size=fraction,
                                                   random_state=seed, stratify=split.y_train)
@@ -44,10 +43,10 @@ def grid(**axes):
     """
     if not axes:
         raise ValueError("grid needs at least one axis, e.g. grid(lr=[0.01, 0.1])")
-    values = {name: np.atleast_1d(np.asarray(v, dtype=float)) for name, v in axes.items()}
+    values = {name: np.atleast_1d(_args.real_array(name, v)).astype(float, copy=False) for name, v in axes.items()}
     for name, v in values.items():
         if v.ndim != 1 or v.size == 0:
-            raise ValueError(f"{name} must be a non-empty 1-D list of values; got {axes[name]!r}")
+            raise ValueError(f"{name} must be a non-empty 1-D list of values; got {_args.describe(axes[name])}")
     rows = np.array(list(itertools.product(*values.values())))
     columns = {name: rows[:, [i]] for i, name in enumerate(values)}
     return columns, tuple(len(v) for v in values.values())
@@ -68,6 +67,7 @@ class Sweep:
 
     def curves(self, metric):
         """A per-epoch array of the history (``"loss"``, ``"test_loss"`` = validation, …) as (epochs + 1, R, S)."""
+        metric = _args.choice("metric", metric, ("loss", "test_loss", "accuracy", "test_accuracy", "grad_norms"))
         values = getattr(self.history, metric)
         return values.reshape(values.shape[:1] + (len(self.lrs), len(self.seeds)) + values.shape[2:])
 
@@ -108,12 +108,15 @@ def sweep(make_optimizer, lrs, data, test, sizes, epochs, seeds=3, batch_size=32
     the same starts and batches for seed s (common random numbers make the comparison less noisy, and make paired
     differences over seeds meaningful). Extra keywords go to :class:`descent.nn.MLP`.
     """
+    if not callable(make_optimizer):
+        raise TypeError(f"make_optimizer must be a function of the lr array, e.g. lambda lr: descent.Adam(lr=lr); "
+                        f"got {_args.describe(make_optimizer)}")
     lrs = np.atleast_1d(_args.positive("lrs", lrs))
     if lrs.ndim != 1:
         raise ValueError(f"lrs must be a 1-D list of learning rates; got shape {lrs.shape}")
     n_seeds = _args.positive_int("seeds", seeds)
     if not isinstance(test, Split):
-        raise TypeError(f"test must be a descent.data.Split (its test part is used); got {test!r:.80}")
+        raise TypeError(f"test must be a descent.data.Split (its test part is used); got {_args.describe(test)}")
     starts = nn.MLP(sizes, n_models=n_seeds, **mlp_kwargs).theta  # model s starts from seed s
     net = nn.MLP(sizes, n_models=len(lrs) * n_seeds, **mlp_kwargs)
     net.theta = np.tile(starts, (len(lrs), 1))
@@ -148,7 +151,16 @@ def pick_best_lr(lrs, train_loss, val_loss):
 
 def table(sweeps):
     """A text table: per optimizer the chosen lr, its validation loss, and test accuracy and loss (mean ± std over
-    seeds), sorted by test accuracy; also how many of the R·S runs diverged."""
+    seeds), sorted by test accuracy; also how many of the R·S runs diverged. `sweeps`: :class:`Sweep` results
+    (a non-empty list, or any iterable of them)."""
+    given = sweeps
+    try:
+        sweeps = [given] if isinstance(given, Sweep) else list(given)
+    except TypeError:  # not iterable
+        sweeps = []
+    if not sweeps or not all(isinstance(s, Sweep) for s in sweeps):
+        raise TypeError(f"sweeps must be a non-empty list of Sweep results of experiments.sweep; "
+                        f"got {_args.describe(given)}")
     rows = [f"{'optimizer':<10} {'best lr':>8} {'val loss':>9} {'test accuracy':>15} {'test loss':>15} {'diverged':>9}"]
     for s in sorted(sweeps, key=lambda s: -s.test_accuracy[s.best].mean()):
         acc, loss = s.test_accuracy[s.best], s.test_loss[s.best]

@@ -1,6 +1,7 @@
 r"""Test landscapes with value, gradient and Hessian (chapters 1, 5, 9, 10).
 
-Every landscape takes points x of shape (..., n) — any leading axes, so a whole sweep or a grid is one call — and
+Every landscape takes points x of shape (..., n) — real numbers (floats or integers; NaN and inf are carried along,
+as in a diverged run), with any leading axes, so a whole sweep or a grid is one call — and
 returns ``value(x)`` of shape (...), ``grad(x)`` of shape (..., n) and ``hessian(x)`` of shape (..., n, n).
 Calling it, ``f(x)``, returns ``(value, grad)``. ``extent`` is a good plotting window
 (xmin, xmax[, ymin, ymax]) and ``minimizers`` an array of known minimisers, shape (k, n), where they exist.
@@ -11,6 +12,14 @@ import functools
 import numpy as np
 
 from . import _args
+
+
+def _symmetric(name, value):
+    """A non-empty symmetric square matrix of finite real numbers."""
+    matrix = _args.real_array(name, value)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.size == 0 or not np.allclose(matrix, matrix.T):
+        raise ValueError(f"{name} must be a symmetric square matrix of finite real numbers; got {_args.describe(value)}")
+    return matrix
 
 
 class Landscape:
@@ -24,7 +33,8 @@ class Landscape:
         return self.value(x), self.grad(x)
 
     def _point(self, x):
-        x = np.asarray(x, dtype=float)
+        """`x` as float64 points of shape (..., dim): real numbers, non-finite ones allowed (diverged runs)."""
+        x = _args.real_array("x", x, finite=False).astype(float, copy=False)
         if x.ndim == 0 or x.shape[-1] != self.dim:
             raise ValueError(f"x must have shape (..., {self.dim}) for {type(self).__name__}; got shape {x.shape}")
         return x
@@ -56,7 +66,12 @@ class Wiggly(Landscape):
         return (0.045 - np.cos(x) - 3 * np.sin(3 * x) - 5 * np.cos(5 * x) - 7 * np.sin(7 * x))[..., None, None]
 
     def stationary_points(self, lo=-20.0, hi=20.0, n=200_001):
-        """All roots of f′ in [lo, hi]: sign changes on a fine grid, polished by Newton's method; shape (k,)."""
+        """All roots of f′ in [lo, hi] (numbers, lo < hi): sign changes on a grid of `n` ≥ 2 points, polished by
+        Newton's method; shape (k,)."""
+        lo, hi = _args.number("lo", lo), _args.number("hi", hi)
+        if not lo < hi:
+            raise ValueError(f"lo must be < hi; got lo={lo!r}, hi={hi!r}")
+        n = _args.positive_int("n", n, minimum=2)
         x = np.linspace(lo, hi, n)
         d = self.grad(x[:, None])[:, 0]
         left = x[:-1][np.sign(d[:-1]) != np.sign(d[1:])]
@@ -86,9 +101,7 @@ class Quadratic(Landscape):
     """
 
     def __init__(self, A, center=None):
-        A = _args.real_array("A", A)
-        if A.ndim != 2 or A.shape[0] != A.shape[1] or not np.allclose(A, A.T):
-            raise ValueError(f"A must be a symmetric square matrix; got {A!r}")
+        A = _symmetric("A", A)
         self.A = A
         self.dim = len(A)
         self.center = np.zeros(self.dim) if center is None else _args.real_array("center", center)
@@ -102,7 +115,8 @@ class Quadratic(Landscape):
     @classmethod
     def ill_conditioned(cls, kappa=10.0, angle=0.0, center=(0.0, 0.0)):
         """2-D quadratic with eigenvalues (1, κ), eigenvectors rotated by `angle` (radians)."""
-        kappa = _args.positive("kappa", kappa)
+        kappa = _args.number("kappa", kappa, _args.positive)
+        angle = _args.number("angle", angle)
         c, s = np.cos(angle), np.sin(angle)
         R = np.array([[c, -s], [s, c]])
         return cls(R @ np.diag([1.0, kappa]) @ R.T, center)
@@ -130,8 +144,8 @@ class Rosenbrock(Landscape):
     extent = (-2.0, 2.0, -1.0, 3.0)
 
     def __init__(self, a=1.0, b=100.0):
-        self.a = float(_args.real_array("a", a))
-        self.b = float(_args.positive("b", b))
+        self.a = _args.number("a", a)
+        self.b = _args.number("b", b, _args.positive)
         self.minimizers = np.array([[self.a, self.a**2]])
 
     def value(self, x):
@@ -190,7 +204,7 @@ class Plateau(Landscape):
     minimizers = np.zeros((1, 2))
 
     def __init__(self, width=1.0):
-        self.width = float(_args.positive("width", width))
+        self.width = _args.number("width", width, _args.positive)
 
     def value(self, x):
         r2 = np.sum(self._point(x) ** 2, axis=-1)
@@ -223,9 +237,9 @@ class Cliff(Landscape):
     extent = (-1.0, 7.0, -2.0, 2.0)
 
     def __init__(self, height=10.0, steepness=10.0, at=2.0):
-        self.height = float(_args.positive("height", height))
-        self.steepness = float(_args.positive("steepness", steepness))
-        self.at = float(_args.real_array("at", at))
+        self.height = _args.number("height", height, _args.positive)
+        self.steepness = _args.number("steepness", steepness, _args.positive)
+        self.at = _args.number("at", at)
         self.minimizers = np.array([[4.0, 0.0]])  # up to e^(-2s(4-c)), negligible for the cliff left of x = 3
 
     def value(self, x):
@@ -278,10 +292,8 @@ def classify_stationary_point(H, tol=1e-8):
     another, whatever the other eigenvalues); otherwise "degenerate" if some |λ| ≤ tol (the test cannot decide:
     x⁴, −x⁴ and x³ all have f″(0) = 0); otherwise "minimum" (all λ > 0) or "maximum" (all λ < 0).
     """
-    H = _args.real_array("H", H)
-    if H.ndim != 2 or H.shape[0] != H.shape[1] or not np.allclose(H, H.T):
-        raise ValueError(f"H must be a symmetric square matrix; got {H!r}")
-    tol = _args.nonnegative("tol", tol)
+    H = _symmetric("H", H)
+    tol = _args.number("tol", tol, _args.nonnegative)
     lam = np.linalg.eigvalsh(H)
     if lam.min() < -tol and lam.max() > tol:
         return "saddle"
@@ -297,7 +309,10 @@ def basin(fn, x):
     Gradient descent with small steps started inside (a, b) ends at x; a or b is −inf/inf when no maximum lies on
     that side within the search range.
     """
-    x = float(_args.real_array("x", x))
+    x = _args.number("x", x)
+    if not hasattr(fn, "stationary_points"):
+        raise TypeError(f"fn must be a 1-D landscape with stationary_points(), such as Wiggly(); "
+                        f"got {_args.describe(fn)}")
     points = fn.stationary_points()
     maxima = points[fn.hessian(points[:, None])[:, 0, 0] < 0]
     left, right = maxima[maxima < x], maxima[maxima > x]

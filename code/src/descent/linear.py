@@ -74,13 +74,13 @@ class LinearRegression(Landscape):
         With e = Uᵀ(θ₀ − θ*) in the eigenbasis of the Hessian, f(θ_t) − f* = ½ Σ_i λ_i (1 − α λ_i)^{2t} e_i².
         `steps` may be an integer array; the result has its shape.
         """
-        lr = _args.positive("lr", lr)
+        lr = _args.number("lr", lr, _args.positive)
         x0 = _args.real_array("x0", x0)
         if x0.shape != (self.dim,):
             raise ValueError(f"x0 must have shape ({self.dim},); got shape {x0.shape}")
-        t = np.asarray(steps)
+        t = _args.array(steps)
         if t.dtype.kind not in "iu" or np.any(t < 0):
-            raise ValueError(f"steps must be integers >= 0; got {steps!r}")
+            raise ValueError(f"steps must be an integer >= 0 or an array of them; got {_args.describe(steps)}")
         lam, U = np.linalg.eigh(self.hessian_matrix)
         e = (x0 - self.minimizers[0]) @ U
         with np.errstate(over="ignore", under="ignore"):
@@ -89,7 +89,9 @@ class LinearRegression(Landscape):
     def gd_iterations(self, lr, x0, tol, max_steps=10**15):
         """The fewest gradient-descent steps with `lr` from `x0` that bring f − f* to at most `tol` (from
         :meth:`gd_loss_gap`, without running them); ``inf`` if that takes more than `max_steps` or never happens."""
-        tol = _args.positive("tol", tol)
+        tol = _args.number("tol", tol, _args.positive)
+        max_steps = _args.positive_int("max_steps", max_steps, minimum=0)
+        self.gd_loss_gap(lr, x0, 0)  # checks lr and x0
         hi = 1
         while self.gd_loss_gap(lr, x0, hi) > tol:
             hi *= 2

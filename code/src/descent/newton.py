@@ -40,13 +40,16 @@ def newton_endpoints(fn, x0, dampings, steps=300, tol=1e-8, lr=1.0):
     `x0` has shape (n,); `dampings` is a 1-D array of λ ≥ 0 (one run each, all in one vectorised run). A run has
     converged when |∇f| ≤ `tol` at its last iterate. Returns :class:`Endpoints`.
     """
+    if not all(hasattr(fn, name) for name in ("value", "grad", "hessian")):
+        raise TypeError(f"fn must be a landscape with value, grad and hessian, such as descent.functions.Wiggly(); "
+                        f"got {_args.describe(fn)}")
     x0 = _args.finite_point("x0", x0)
     if x0.ndim != 1:
         raise ValueError(f"x0 must be one point, of shape (n,); got shape {x0.shape}")
     dampings = _args.real_array("dampings", dampings)
     if dampings.ndim != 1 or len(dampings) == 0 or np.any(dampings < 0):
-        raise ValueError(f"dampings must be a non-empty 1-D array of numbers ≥ 0; got {dampings!r}")
-    tol = _args.positive("tol", tol)
+        raise ValueError(f"dampings must be a non-empty 1-D array of numbers ≥ 0; got {_args.describe(dampings)}")
+    tol = _args.number("tol", tol, _args.positive)
     traj = run(Newton(lr=lr, damping=dampings[:, None]), fn, np.tile(x0, (len(dampings), 1)), steps=steps)
     finals = traj.final
     kinds = np.full(len(dampings), "diverged", dtype=object)

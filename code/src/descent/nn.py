@@ -68,9 +68,10 @@ def init_std(init, fan_in, fan_out, scale=0.01):
 
     zeros: 0;  normal: `scale`;  xavier (Glorot): √(2/(fan_in + fan_out));  he: √(2/fan_in).
     """
+    init = _args.choice("init", init, INITS)
+    fan_in, fan_out = _args.positive_int("fan_in", fan_in), _args.positive_int("fan_out", fan_out)
+    scale = _args.positive("scale", scale)
     stds = {"zeros": 0.0, "normal": scale, "xavier": np.sqrt(2 / (fan_in + fan_out)), "he": np.sqrt(2 / fan_in)}
-    if init not in stds:
-        raise ValueError(f"init must be one of {INITS}; got {init!r}")
     return stds[init]
 
 
@@ -95,11 +96,10 @@ class MLP:
                 raise ValueError(f"activation must be one of {tuple(ACTIVATIONS)} or an Activation; got {activation!r}")
             activation = ACTIVATIONS[activation]
         if not isinstance(activation, Activation):
-            raise TypeError(f"activation must be a name in {tuple(ACTIVATIONS)} or an Activation; got {activation!r}")
+            raise TypeError(f"activation must be a name in {tuple(ACTIVATIONS)} or an Activation; "
+                            f"got {_args.describe(activation)}")
         self.activation = activation
-        if init not in INITS:
-            raise ValueError(f"init must be one of {INITS}; got {init!r}")
-        self.init = init
+        self.init = _args.choice("init", init, INITS)
         self.scale = _args.positive("scale", scale)
         self.seed = _args.positive_int("seed", seed, minimum=0)
         self.n_models = None if n_models is None else _args.positive_int("n_models", n_models)
@@ -191,6 +191,8 @@ class MLP:
         X = _args.real_array("X", X)
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
             raise ValueError(f"X must have shape (batch, {self.sizes[0]}); got shape {X.shape}")
+        if len(X) == 0:
+            raise ValueError(f"X must have at least one row (one example per row); got shape {X.shape}")
         return X
 
     def _check_y(self, y, n):
@@ -226,17 +228,33 @@ def _cross_entropy(logits, y):
 
 def batches(n, batch_size, rng):
     """Index arrays of the mini-batches of one epoch: 0, …, n−1 in a fresh random order, cut into pieces of
-    `batch_size` (the last one shorter if needed). `rng` is a numpy Generator or an integer seed; a list of R
-    Generators gives each of R models its own order (index arrays of shape (R, batch))."""
+    `batch_size` (the last one shorter if needed). `n` and `batch_size` are integers ≥ 1; `rng` is a numpy
+    Generator or an integer seed ≥ 0 (the same as ``partition(rng.permutation(n), batch_size)``), or a list of R
+    Generators, which gives each of R models its own order (index arrays of shape (R, batch))."""
     n = _args.positive_int("n", n)
     batch_size = _args.positive_int("batch_size", batch_size)
     if isinstance(rng, (list, tuple)):
-        order = np.stack([r.permutation(n) for r in rng])
-    else:
-        if not isinstance(rng, np.random.Generator):
-            rng = np.random.default_rng(_args.positive_int("rng", rng, minimum=0))
-        order = rng.permutation(n)
-    return (order[..., start:start + batch_size] for start in range(0, n, batch_size))
+        return _cut(np.stack([r.permutation(n) for r in rng]), batch_size)
+    if not isinstance(rng, np.random.Generator):
+        rng = np.random.default_rng(_args.positive_int("rng", rng, minimum=0))
+    return _cut(rng.permutation(n), batch_size)
+
+
+def partition(order, batch_size):
+    """The mini-batches of one epoch in a given order: `order`, a permutation of 0, …, n−1 (e.g. the one an
+    assignment draws with ``np.random.permutation(n)``), cut into pieces of `batch_size` ≥ 1, the last one shorter
+    if needed. Returns a list of index arrays."""
+    indices = _args.array(order)
+    if indices.dtype.kind not in "iu" or indices.ndim != 1:
+        raise TypeError(f"order must be a 1-D array of integer indices; got {_args.describe(order)}")
+    if not np.array_equal(np.sort(indices), np.arange(len(indices))) or len(indices) == 0:
+        raise ValueError(f"order must be a permutation of 0, …, n − 1 (each index once, n ≥ 1); "
+                         f"got {_args.describe(order)}")
+    return list(_cut(indices, _args.positive_int("batch_size", batch_size)))
+
+
+def _cut(order, batch_size):
+    return (order[..., start:start + batch_size] for start in range(0, order.shape[-1], batch_size))
 
 
 @dataclass(repr=False)
@@ -287,7 +305,8 @@ class History:
 
 def _check_split(net, data):
     if not all(hasattr(data, name) for name in ("X_train", "y_train", "X_test", "y_test")):
-        raise TypeError(f"data must be a descent.data.Split (X_train, y_train, X_test, y_test); got {data!r:.80}")
+        raise TypeError(f"data must be a descent.data.Split (X_train, y_train, X_test, y_test); "
+                        f"got {_args.describe(data)}")
     X, Xt = net._check_X(data.X_train), net._check_X(data.X_test)
     return X, net._check_y(data.y_train, len(X)), Xt, net._check_y(data.y_test, len(Xt))
 
@@ -317,13 +336,14 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
     """
     if not isinstance(net, MLP):
         raise TypeError(f"net must be a descent.nn.MLP; got {net!r:.80}")
-    if not hasattr(opt, "step") or not hasattr(opt, "reset"):
-        raise TypeError(f"opt must be a descent optimizer (with step and reset); got {opt!r:.80}")
+    _args.optimizer("opt", opt)
+    progress = _args.flag("progress", progress)
     X, y, X_test, y_test = _check_split(net, data)
     epochs = _args.positive_int("epochs", epochs, minimum=0)
     batch_size = _args.positive_int("batch_size", batch_size)
     if clip_norm is not None:
         clip_norm = _args.positive("clip_norm", clip_norm)
+        _args.broadcasts_to("clip_norm", clip_norm, net.theta.shape[:-1] + (1,), "the gradient norms")
     rng = _batch_rngs(seed, net.theta.shape[:-1])
     steps_per_epoch = -(-len(y) // batch_size)
     models = net.theta.shape[:-1]

@@ -24,7 +24,7 @@ class NoisyQuadratic(Quadratic):
 
     def __init__(self, A, sigma=1.0, center=None, seed=0):
         super().__init__(A, center)
-        self.sigma = float(_args.nonnegative("sigma", sigma))
+        self.sigma = _args.number("sigma", sigma, _args.nonnegative)
         self.seed = _args.positive_int("seed", seed, minimum=0)
         self.reset()
 
@@ -66,16 +66,20 @@ class NoisyQuadratic(Quadratic):
         if x0.shape != (self.dim,):
             raise ValueError(f"x0 must have shape ({self.dim},); got shape {x0.shape}")
         steps = _args.positive_int("steps", steps, minimum=0)
-        sweep = np.ndim(lr(0) if isinstance(lr, Schedule) else lr) > 0   # hyper-parameters of shape (k, 1)
+        shape = np.shape(lr(0) if isinstance(lr, Schedule) else lr)
+        if shape and (len(shape) != 2 or shape[1] != 1):
+            raise ValueError(f"lr must be a number, or an array of shape (k, 1) for a sweep of k runs; got shape {shape}")
+        sweep = len(shape) > 0   # hyper-parameters of shape (k, 1)
         t = np.arange(steps).reshape((-1, 1, 1) if sweep else (-1, 1))
         rates = (lr(t) if isinstance(lr, Schedule) else lr) * np.ones(t.shape)   # (steps, [k,] 1)
         lam, vecs = np.linalg.eigh(self.A)
         factors = 1 - rates * lam                                  # (steps, [k,] n)
-        mean = ((x0 - self.center) @ vecs) * np.cumprod(factors, axis=0)
-        var = np.zeros(factors.shape[1:])
         out = np.empty((steps + 1,) + factors.shape[1:-1])
-        out[0] = np.sum((x0 - self.center) ** 2)
-        for i in range(steps):
-            var = factors[i] ** 2 * var + (rates[i] * self.sigma) ** 2
-            out[i + 1] = np.sum(mean[i] ** 2 + var, axis=-1)
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverging lr gives inf, once, without warnings
+            mean = ((x0 - self.center) @ vecs) * np.cumprod(factors, axis=0)
+            var = np.zeros(factors.shape[1:])
+            out[0] = np.sum((x0 - self.center) ** 2)
+            for i in range(steps):
+                var = factors[i] ** 2 * var + (rates[i] * self.sigma) ** 2
+                out[i + 1] = np.sum(mean[i] ** 2 + var, axis=-1)
         return out

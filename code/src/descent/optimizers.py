@@ -12,6 +12,12 @@ Hyper-parameter arrays run many optimizers at once: ``Adam(lr=np.logspace(-3, 0,
 at the first step and updated in place afterwards; so are the scratch arrays that hold intermediate results (e.g.
 α·g), so that a step on millions of parameters allocates no new memory.
 
+What they accept: hyper-parameters are finite numbers, or non-empty arrays of them, in their documented range (a
+learning rate > 0, a decay rate in [0, 1), ε > 0, …); flags such as ``eps_inside_sqrt`` are True or False; option
+strings are one of the listed values. ``step`` takes real numbers (floats or integers; not bool, complex or text).
+Anything else raises TypeError or ValueError naming the argument, and a call that raises changes nothing: the
+state and the step count ``t`` are as before. ``t`` can be set, e.g. to start Adam at a given step.
+
 The moving averages are :class:`descent.ewma.EWMA` objects: momentum is an EWMA of g, RMSProp an EWMA of g²,
 Adam both, with bias correction.
 """
@@ -24,7 +30,11 @@ from .schedules import Schedule, as_lr
 
 
 class Optimizer:
-    """Base class. Subclasses list their hyper-parameters in ``hyper`` and update θ in place in ``_update``."""
+    """Base class. Subclasses list their hyper-parameters in ``hyper`` and update θ in place in ``_update``.
+
+    A step checks all of its input before it changes anything, so a call that raises leaves the optimizer exactly
+    as it was (state, step count and scratch arrays).
+    """
 
     hyper = ("lr",)
 
@@ -36,6 +46,22 @@ class Optimizer:
         """Forget all state; the next step is step 1 again."""
         self.t = 0
         self._scratch = ()
+
+    @property
+    def t(self):
+        """The number of steps taken: the next step is step t + 1.
+
+        Setting it (an integer ≥ 0) continues from there, e.g. ``opt.t = 9`` before the first step makes it step 10
+        (Adam's bias corrections then use 1 − β¹⁰), as in assignments that pass t to the update.
+        """
+        return self._t
+
+    @t.setter
+    def t(self, value):
+        self._t = _args.positive_int("t", value, minimum=0)
+        for average in vars(self).values():  # the moving averages count the same steps
+            if isinstance(average, EWMA):
+                average.t = self._t
 
     def _buffers(self, x, g, k=1):
         """`k` scratch arrays shaped like `x` for intermediate results, allocated once and reused by every step.
@@ -55,36 +81,53 @@ class Optimizer:
     def step(self, x, grad, out=None):
         """One update from parameters `x` with gradient `grad`; returns the new parameters.
 
-        With ``out=x`` the update is done in place (no new array), as torch.optim does.
+        `x`: a non-empty array of real numbers (floats or integers; entries may be non-finite, as in a run that
+        diverges); `grad`: real numbers of the shape of `x`. With ``out=x`` (a writeable float array of that
+        shape) the update is done in place (no new array), as torch.optim does. Once the optimizer has state,
+        `x` must keep its shape until :meth:`reset`. Hyper-parameter arrays must broadcast against `x`.
         """
-        x, grad = self._check(x, grad, out)
+        return self._apply(*self._check(x, grad, out))
+
+    def _apply(self, x, grad, out, *extra):
+        """Evaluate the learning rate, count the step and update `out` (the checks have passed)."""
         lr = self.lr(self.t) if isinstance(self.lr, Schedule) else self.lr
         if out is None:
-            out = x.astype(x.dtype if x.dtype.kind == "f" else float)
+            out = x.copy()
         elif out is not x:
             out[...] = x
-        self.t += 1
+        self._t += 1  # the moving averages count their own updates
         with np.errstate(all="ignore"):  # a diverging run becomes inf/nan; descent.run reports it
-            self._update(out, grad, lr)
+            self._update(out, grad, lr, *extra)
         return out
 
     def _check(self, x, grad, out):
-        x = np.asarray(x)
-        if x.dtype.kind not in "iuf":
-            raise TypeError(f"x must be an array of real numbers; got dtype {x.dtype}")
+        x = _args.real_array("x", x, finite=False)
+        if x.size == 0:
+            raise ValueError(f"x must hold at least one parameter; got {_args.describe(x)}")
         grad = _args.same_shape("grad", grad, x.shape)
-        if out is not None and (not isinstance(out, np.ndarray) or out.shape != x.shape or out.dtype.kind != "f"):
-            raise ValueError(f"out must be a float array of the shape of x, {x.shape}; got {out!r:.60}")
+        if out is not None and (not isinstance(out, np.ndarray) or out.shape != x.shape or out.dtype.kind != "f"
+                                or not out.flags.writeable):
+            raise ValueError(f"out must be a writeable float array of the shape of x, {x.shape}; "
+                             f"got {_args.describe(out)}")
+        for name, value in self.state.items():
+            if value.shape != x.shape:
+                raise ValueError(f"x must keep the shape of the earlier steps, {value.shape} (the shape of the state "
+                                 f"{name}); got shape {x.shape}. Call reset() to start again on another shape")
         for name in self.hyper:
             value = getattr(self, name)
             value = value.lr0 if isinstance(value, Schedule) else value
-            if np.ndim(value):  # a number broadcasts against any x; only arrays need the (slower) check
+            if getattr(value, "ndim", 0):  # a number broadcasts against any x; only arrays need the (slower) check
                 _args.broadcasts_to(name, value, x.shape)
-        return x, grad
+        return x, grad, out
 
     def __repr__(self):
         args = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.hyper)
         return f"{type(self).__name__}({args})"
+
+
+def _allocated(**arrays):
+    """The state arrays that exist (an optimizer allocates its state at the first step)."""
+    return {name: value for name, value in arrays.items() if value is not None}
 
 
 def _denominator(v, eps, eps_inside_sqrt, out=None):
@@ -127,7 +170,7 @@ class Momentum(Optimizer):
 
     @property
     def state(self):
-        return {"v": self.velocity.average} if self.t else {}
+        return _allocated(v=self.velocity.average)
 
     def _update(self, x, g, lr):
         scratch = self._buffers(x, g)
@@ -163,7 +206,7 @@ class HeavyBall(Optimizer):
 
     def __init__(self, lr=0.01, mu=0.9, v0=0.0):
         self.mu = _args.decay_rate("mu", mu)
-        self.v0 = _args.real_array("v0", v0)
+        self.v0 = _args.nonempty("v0", v0)
         super().__init__(lr)
 
     def reset(self):
@@ -172,7 +215,7 @@ class HeavyBall(Optimizer):
 
     @property
     def state(self):
-        return {"v": self.v} if self.t else {}
+        return _allocated(v=self.v)
 
     def _update(self, x, g, lr):
         if self.v is None:
@@ -195,7 +238,7 @@ class AdaGrad(Optimizer):
         self.eps = _args.positive("eps", eps)
         self.initial_accumulator_value = _args.nonnegative("initial_accumulator_value", initial_accumulator_value)
         self.lr_decay = _args.nonnegative("lr_decay", lr_decay)
-        self.eps_inside_sqrt = eps_inside_sqrt
+        self.eps_inside_sqrt = _args.flag("eps_inside_sqrt", eps_inside_sqrt)
         super().__init__(lr)
 
     def reset(self):
@@ -204,7 +247,7 @@ class AdaGrad(Optimizer):
 
     @property
     def state(self):
-        return {"s": self.sum_sq} if self.t else {}
+        return _allocated(s=self.sum_sq)
 
     def _update(self, x, g, lr):
         if self.sum_sq is None:
@@ -229,7 +272,7 @@ class RMSProp(Optimizer):
     def __init__(self, lr=0.01, beta=0.99, eps=1e-8, eps_inside_sqrt=False):
         self.beta = _args.decay_rate("beta", beta)
         self.eps = _args.positive("eps", eps)
-        self.eps_inside_sqrt = eps_inside_sqrt
+        self.eps_inside_sqrt = _args.flag("eps_inside_sqrt", eps_inside_sqrt)
         super().__init__(lr)
 
     def reset(self):
@@ -238,7 +281,7 @@ class RMSProp(Optimizer):
 
     @property
     def state(self):
-        return {"v": self.mean_sq.average} if self.t else {}
+        return _allocated(v=self.mean_sq.average)
 
     def _update(self, x, g, lr):
         g2, step = self._buffers(x, g, 2)
@@ -274,13 +317,12 @@ class Adam(Optimizer):
         self.beta2 = _args.decay_rate("beta2", beta2)
         self.eps = _args.positive("eps", eps)
         self.weight_decay = _args.nonnegative("weight_decay", weight_decay)
-        if eps_form not in ("paper", "keras"):
-            raise ValueError(f"eps_form must be 'paper' or 'keras'; got {eps_form!r}")
+        self.eps_form = _args.choice("eps_form", eps_form, ("paper", "keras"))
+        self.eps_inside_sqrt = _args.flag("eps_inside_sqrt", eps_inside_sqrt)
+        self.correction_in_state = _args.flag("correction_in_state", correction_in_state)
         if eps_form == "keras" and (eps_inside_sqrt or correction_in_state):
-            raise ValueError("eps_form='keras' cannot be combined with eps_inside_sqrt or correction_in_state")
-        self.eps_form = eps_form
-        self.eps_inside_sqrt = eps_inside_sqrt
-        self.correction_in_state = correction_in_state
+            raise ValueError("eps_form='keras' cannot be combined with eps_inside_sqrt=True or "
+                             "correction_in_state=True; choose one variant")
         super().__init__(lr)
 
     def reset(self):
@@ -290,7 +332,7 @@ class Adam(Optimizer):
 
     @property
     def state(self):
-        return {"m": self.m.average, "v": self.v.average} if self.t else {}
+        return _allocated(m=self.m.average, v=self.v.average)
 
     def _update(self, x, g, lr):
         if self.decoupled:
@@ -338,19 +380,24 @@ class Newton(Optimizer):
     hyper = ("lr", "damping")
 
     def __init__(self, lr=1.0, damping=0.0):
-        self.damping = _args.real_array("damping", damping)
+        self.damping = _args.nonempty("damping", damping)
         self.damping = self.damping if self.damping.ndim else float(self.damping)
         super().__init__(lr)
 
     def step(self, x, grad, hessian, out=None):
-        x = np.asarray(x)
-        hessian = _args.same_shape("hessian", hessian, x.shape + x.shape[-1:])
-        self._hessian = hessian
-        return super().step(x, grad, out)
+        """One Newton step; `hessian` holds real numbers of shape x.shape + (n,). See :meth:`Optimizer.step`."""
+        x, grad, out = self._check(x, grad, out)
+        if x.ndim == 0:
+            raise ValueError("x must have shape (..., n) for Newton's method; got a single number")
+        hessian = _args.real_array("hessian", hessian, finite=False)
+        if hessian.shape != x.shape + x.shape[-1:]:
+            raise ValueError(f"hessian must have shape {x.shape + x.shape[-1:]} for x of shape {x.shape}; "
+                             f"got shape {hessian.shape}")
+        return self._apply(x, grad, out, hessian)
 
-    def _update(self, x, g, lr):
+    def _update(self, x, g, lr, hessian):
         n = x.shape[-1]
-        h = self._hessian + np.asarray(self.damping)[..., None] * np.eye(n)
+        h = hessian + np.asarray(self.damping)[..., None] * np.eye(n)
         h = np.where(np.isfinite(h), h, np.nan)
         singular = ~(np.abs(np.linalg.det(np.nan_to_num(h))) > 0) | np.isnan(h).any(axis=(-2, -1))
         h = np.where(singular[..., None, None], np.eye(n), h)
@@ -360,7 +407,11 @@ class Newton(Optimizer):
 
 def clip_by_norm(g, max_norm):
     """Rescale `g` to norm ``max_norm`` when it is longer (norm over the last axis); torch ``clip_grad_norm_``."""
+    g = _args.real_array("g", g, finite=False)
     max_norm = _args.positive("max_norm", max_norm)
+    if g.ndim == 0:
+        raise ValueError("g must have at least one axis (the norm is taken over the last); got a single number")
+    _args.broadcasts_to("max_norm", max_norm, g.shape[:-1] + (1,), "the norms of g")
     norm = np.linalg.norm(g, axis=-1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(norm > max_norm, g * (max_norm / norm), g)

@@ -29,9 +29,7 @@ METHODS = ("gd", "momentum", "nesterov")
 
 
 def _method(method):
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}; got {method!r}")
-    return method
+    return _args.choice("method", method, METHODS)
 
 
 def _spectrum(m, L):
@@ -102,7 +100,8 @@ def rate(eigenvalues, lr, beta=0.0, method="momentum"):
     lams = _args.real_array("eigenvalues", eigenvalues)
     if lams.ndim != 1 or len(lams) == 0:
         raise ValueError(f"eigenvalues must be a non-empty 1-D array; got shape {lams.shape}")
-    lr, beta = np.asarray(lr, dtype=float), np.asarray(beta, dtype=float)
+    lr = np.asarray(_args.positive("lr", lr), dtype=float)
+    beta = np.asarray(_args.decay_rate("beta", beta), dtype=float)
     rho = spectral_radius(lams, lr[..., None], beta[..., None], method)
     worst = rho.max(axis=-1)
     return worst if worst.ndim else float(worst)
@@ -163,7 +162,7 @@ def measured_rate(xs, burn_in=0):
     `xs` has shape (steps + 1, *batch, n), as :attr:`descent.Trajectory.xs`, with the minimiser at the origin;
     ``burn_in`` = T0 skips the transient. Returns a float or an array of shape `batch`.
     """
-    xs = np.asarray(xs, dtype=float)
+    xs = _args.real_array("xs", xs, finite=False).astype(float, copy=False)
     burn_in = _args.positive_int("burn_in", burn_in, minimum=0)
     if xs.ndim < 2 or burn_in >= len(xs) - 1:
         raise ValueError(f"xs must have shape (steps + 1, ..., n) with more than burn_in + 1 = {burn_in + 1} "

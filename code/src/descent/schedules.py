@@ -17,6 +17,10 @@ warmup         α₀ · min(1, (t + 1)/w), then any schedule       LinearLR(star
 
 Here ``t`` counts optimizer steps; for a per-epoch schedule pass ``t // steps_per_epoch`` or use ``step`` with
 ``s = steps_per_epoch``.
+
+Arguments: α₀ = ``lr0`` > 0 and k ≥ 0 are numbers or non-empty arrays, γ is in (0, 1], s = ``step_size``,
+T = ``total_steps`` and w = ``warmup_steps`` are integers ≥ 1, 0 ≤ α_min = ``lr_min`` ≤ α₀; a schedule is called
+with a finite t ≥ 0 (a number or an array). Anything else raises TypeError or ValueError naming the argument.
 """
 
 import numpy as np
@@ -25,16 +29,20 @@ from . import _args
 
 
 class Schedule:
-    """Base class: subclasses define ``factor(t)``; the learning rate is ``lr0 * factor(t)``."""
+    """Base class: subclasses define ``factor(t)``; the learning rate is ``lr0 * factor(t)``.
+
+    ``lr0`` is a number > 0 or a non-empty array of them; ``schedule(t)`` takes a step count t ≥ 0 (an integer or
+    a float, or an array of them; not bool, not inf or NaN).
+    """
 
     def __init__(self, lr0):
         self.lr0 = _args.positive("lr0", lr0)
 
     def __call__(self, t):
-        t = np.asarray(t)
-        if t.dtype.kind not in "iuf" or np.any(t < 0):
-            raise ValueError(f"t must be a step count >= 0; got {t!r}")
-        return self.lr0 * self.factor(t)
+        steps = _args.real_array("t", t, finite=False)
+        if not np.all(np.isfinite(steps) & (steps >= 0)):
+            raise ValueError(f"t must be a finite step count >= 0, or an array of them; got {_args.describe(t)}")
+        return self.lr0 * self.factor(np.asarray(t))
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
@@ -89,6 +97,11 @@ class Cosine(Schedule):
         super().__init__(lr0)
         self.total_steps = _args.positive_int("total_steps", total_steps)
         self.lr_min = _args.nonnegative("lr_min", lr_min)
+        try:
+            np.broadcast_shapes(np.shape(self.lr0), np.shape(self.lr_min))
+        except ValueError:
+            raise ValueError(f"lr_min has shape {np.shape(self.lr_min)}, which does not broadcast against lr0 of "
+                             f"shape {np.shape(self.lr0)}") from None
         if np.any(self.lr_min > self.lr0):
             raise ValueError(f"lr_min must be <= lr0; got lr_min={lr_min!r}, lr0={lr0!r}")
 
@@ -122,16 +135,14 @@ SCHEDULES = {
 
 
 def make(name, lr0, **kwargs):
-    """Build a schedule by name: ``make("step", 0.1, gamma=0.5, step_size=100)``."""
-    if name not in SCHEDULES:
-        raise ValueError(f"schedule name must be one of {sorted(SCHEDULES)}; got {name!r}")
-    return SCHEDULES[name](lr0, **kwargs)
+    """Build a schedule by name (a key of :data:`SCHEDULES`): ``make("step", 0.1, gamma=0.5, step_size=100)``."""
+    return SCHEDULES[_args.choice("schedule name", name, sorted(SCHEDULES))](lr0, **kwargs)
 
 
 def _check_gamma(gamma):
     arr = _args.positive("gamma", gamma)
     if np.any(np.asarray(arr) > 1):
-        raise ValueError(f"gamma must be in (0, 1]; got {gamma!r}")
+        raise ValueError(f"gamma must be in (0, 1]; got {_args.describe(gamma)}")
     return arr
 
 
@@ -140,5 +151,6 @@ def as_lr(lr):
     if isinstance(lr, Schedule):
         return lr
     if callable(lr):
-        raise TypeError(f"lr must be a number, an array or a descent.schedules.Schedule; got the callable {lr!r}")
+        raise TypeError(f"lr must be a number, an array or a descent.schedules.Schedule; got the callable "
+                        f"{_args.describe(lr)}")
     return _args.positive("lr", lr)

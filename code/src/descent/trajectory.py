@@ -1,5 +1,6 @@
 """Run an optimizer on a landscape and keep the path (chapter 1)."""
 
+import copy
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -63,6 +64,19 @@ class Trajectory:
         return f"Trajectory({steps} steps × {int(np.prod(batch))} runs, {int(self.diverged.sum())} diverged)"
 
 
+def _value_and_grad(fn, x):
+    """``fn(x)``, checked to be a pair (value, gradient)."""
+    out = fn(x)
+    try:
+        value, g = out
+    except (TypeError, ValueError):
+        raise TypeError(f"fn must return a pair (value, gradient); got {_args.describe(out)}") from None
+    g = _args.real_array("the gradient returned by fn", g, finite=False)
+    if g.size != np.size(x):
+        raise ValueError(f"the gradient returned by fn must have the shape of x, {np.shape(x)}; got shape {g.shape}")
+    return _args.real_array("the value returned by fn", value, finite=False), g
+
+
 def _call_grads(fn, xs):
     return np.stack([fn(x)[1] for x in xs])
 
@@ -70,19 +84,43 @@ def _call_grads(fn, xs):
 def run(opt, fn, x0, steps=100, bound=1e6, clip_norm=None):
     """Run `opt` on `fn` from `x0` for `steps` steps and return the :class:`Trajectory`.
 
-    `fn` is a :mod:`descent.functions` landscape or any callable returning ``(value, gradient)``; `x0` has shape
-    (n,) or (*batch, n) — a batch is many runs at once, e.g. one per learning rate of a sweep. A run whose iterate
+    `opt` is an optimizer instance (``descent.SGD(lr=0.1)``, not the class). `fn` is a :mod:`descent.functions`
+    landscape or any callable returning ``(value, gradient)``; `x0` holds finite real numbers of shape (n,) or
+    (*batch, n) — a batch is many runs at once, e.g. one per learning rate of a sweep — with n the dimension of the
+    landscape. `steps` is an integer ≥ 0, `bound` and ``clip_norm`` (optional) numbers > 0. A run whose iterate
     becomes non-finite or leaves the box |x_i| ≤ `bound` is marked diverged and frozen at NaN; the others go on.
-    ``clip_norm`` rescales each gradient to at most that norm first. The optimizer is reset before the run.
+    ``clip_norm`` rescales each gradient to at most that norm first. The optimizer is reset before the run; if the
+    run raises (a bad argument, or a callable `fn` that returns a bad gradient), it is restored as it was.
     """
+    opt = _args.optimizer("opt", opt)
     x = _args.finite_point("x0", x0)
     steps = _args.positive_int("steps", steps, minimum=0)
-    bound = _args.positive("bound", bound)
+    bound = _args.number("bound", bound, _args.positive)
     if clip_norm is not None:
         clip_norm = _args.positive("clip_norm", clip_norm)
+        _args.broadcasts_to("clip_norm", clip_norm, (x.shape[:-1] if x.ndim > 1 else (1,)) + (1,),
+                             "the gradient norms")
     landscape = hasattr(fn, "grad") and hasattr(fn, "value")
     if not landscape and not callable(fn):
-        raise TypeError(f"fn must be a descent.functions landscape or a callable returning (value, grad); got {fn!r}")
+        raise TypeError(f"fn must be a descent.functions landscape or a callable returning (value, grad); "
+                        f"got {_args.describe(fn)}")
+    dim = getattr(fn, "dim", x.shape[-1]) if landscape else x.shape[-1]
+    if x.shape[-1] != dim:
+        raise ValueError(f"x0 must have shape (..., {dim}), one point of {type(fn).__name__} (which is "
+                         f"{dim}-dimensional) per run; got shape {x.shape}")
+    if isinstance(opt, Newton) and not hasattr(fn, "hessian"):
+        raise TypeError(f"fn must have a hessian(x) for Newton's method, e.g. a descent.functions landscape; "
+                        f"got {_args.describe(fn)}")
+    saved = copy.deepcopy(vars(opt))
+    try:
+        return _run(opt, fn, x, steps, bound, clip_norm, landscape)
+    except (TypeError, ValueError):
+        vars(opt).clear()
+        vars(opt).update(saved)
+        raise
+
+
+def _run(opt, fn, x, steps, bound, clip_norm, landscape):
     single = x.ndim == 1
     x = x[None] if single else x  # one code path for one run and for a sweep: identical results, bit for bit
     xs = np.full((steps + 1,) + x.shape, np.nan, dtype=x.dtype)
@@ -93,7 +131,7 @@ def run(opt, fn, x0, steps=100, bound=1e6, clip_norm=None):
     def gradient(x, t):
         if landscape:
             return fn.grad(x)
-        value, g = fn(x[0]) if single else fn(x)  # a plain callable sees the shapes it was given
+        value, g = _value_and_grad(fn, x[0] if single else x)  # a plain callable sees the shapes it was given
         values[t] = value
         return np.reshape(g, x.shape)
 
@@ -123,7 +161,8 @@ def steps_on_stream(opt, grads):
     The result has the same shape; row t − 1 is the step of step t. A way to see what an update rule does with
     given gradients, e.g. a pulse or a sudden drop in size.
     """
-    grads = np.asarray(grads, dtype=float)
+    opt = _args.optimizer("opt", opt)
+    grads = _args.real_array("grads", grads, finite=False).astype(float)
     if grads.ndim < 1 or len(grads) == 0:
         raise ValueError(f"grads must have shape (T, ...) with T ≥ 1; got shape {grads.shape}")
     theta, steps = np.zeros(grads.shape[1:]), np.empty_like(grads)
