@@ -155,3 +155,13 @@ def table(results, baseline=None, higher_is_better=False, level=LEVEL):
             row += f"  {str(p.interval):<26}  {p.wins}/{p.n}"
         rows.append(row.rstrip())
     return "\n".join(rows)
+
+
+def against(results, baseline, higher_is_better=False, level=LEVEL):
+    """Every method of ``{name: results over seeds}`` paired with `baseline` over the same seeds:
+    ``{name: Paired}`` (the baseline itself left out), in the order of `results`."""
+    if not isinstance(results, dict) or baseline not in results:
+        raise ValueError(f"results must be a dict {{method name: results over seeds}} that includes the baseline "
+                         f"{baseline!r}; got {type(results).__name__} with keys {list(getattr(results, 'keys', list)())}")
+    return {name: paired(values, results[baseline], (name, baseline), higher_is_better, level)
+            for name, values in results.items() if name != baseline}

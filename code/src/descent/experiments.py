@@ -5,10 +5,13 @@ A fair comparison gives every optimizer the same chances:
 1. the same model, data, mini-batches, epochs and initialisations (seeds);
 2. the same grid of learning rates, each tried with every seed;
 3. the learning rate is chosen by the **validation** loss (a part of the training data held out), never by the
-   test set, which is looked at once, at the end, to report the result.
+   test set, which is looked at once, at the end, to report the result;
+4. results are means over seeds with 95 % intervals, optimizers are compared by paired differences over the same
+   seeds (:mod:`descent.evidence`), and the chosen configurations are rerun on fresh seeds and another split.
 
 :func:`sweep` trains all (learning rate, seed) pairs of one optimizer at once, as ``R·S`` models of one
-:class:`descent.nn.MLP`; :func:`pick_best_lr` chooses the learning rate and :func:`table` summarises sweeps.
+:class:`descent.nn.MLP`; :func:`pick_best_lr` chooses the learning rate and :func:`table` summarises sweeps
+(means with 95 % intervals over seeds; :mod:`descent.evidence` compares them).
 """
 
 import itertools
@@ -147,12 +150,15 @@ def pick_best_lr(lrs, train_loss, val_loss):
 
 
 def table(sweeps):
-    """A text table: per optimizer the chosen lr, its validation loss, and test accuracy and loss (mean ± std over
-    seeds), sorted by test accuracy; also how many of the R·S runs diverged."""
-    rows = [f"{'optimizer':<10} {'best lr':>8} {'val loss':>9} {'test accuracy':>15} {'test loss':>15} {'diverged':>9}"]
+    """A text table: per optimizer the chosen lr, its mean validation loss, and the test accuracy and loss at that
+    lr as means over seeds with their 95 % t intervals (:func:`descent.evidence.interval`), sorted by mean test
+    accuracy; also how many of the R·S runs diverged. Compare optimizers with :func:`descent.evidence.paired`."""
+    from .evidence import interval
+
+    rows = [f"{'optimizer':<10} {'best lr':>8} {'val loss':>9}  {'test accuracy [95 %]':<22}"
+            f"{'test loss [95 %]':<22}{'diverged':>8}"]
     for s in sorted(sweeps, key=lambda s: -s.test_accuracy[s.best].mean()):
-        acc, loss = s.test_accuracy[s.best], s.test_loss[s.best]
-        rows.append(f"{s.name:<10} {s.best_lr:>8.3g} {s.val_loss[s.best].mean():>9.3f} "
-                    f"{acc.mean():>8.3f} ± {acc.std():.3f} {loss.mean():>8.3f} ± {loss.std():.3f} "
-                    f"{int(s.history.diverged.sum()):>4d}/{s.history.diverged.size}")
+        acc, loss = interval(s.test_accuracy[s.best]), interval(s.test_loss[s.best])
+        rows.append(f"{s.name:<10} {s.best_lr:>8.3g} {s.val_loss[s.best].mean():>9.3f}  {str(acc):<22}"
+                    f"{str(loss):<22}{int(s.history.diverged.sum()):>4d}/{s.history.diverged.size}")
     return "\n".join(rows)
