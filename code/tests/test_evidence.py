@@ -76,3 +76,8 @@ def test_against_pairs_every_method_with_the_baseline():
     assert str(comparisons["Adam"]) == str(evidence.paired(results["Adam"], results["SGD"], ("Adam", "SGD")))
     with pytest.raises(ValueError, match="baseline 'RMSProp'"):
         evidence.against(results, "RMSProp")
+
+
+def test_a_mean_that_is_zero_up_to_rounding_prints_as_zero():
+    assert str(evidence.Interval(2.2e-17, -0.0145, 0.0145, 10)) == "0 [−0.0145, 0.0145]"
+    assert str(evidence.Interval(2.2e-17, 1e-17, 3e-17, 10)).startswith("2.2e-17")  # not zero on its own scale

@@ -60,7 +60,9 @@ class Interval:
         return bool(self.low > value or self.high < value)
 
     def __str__(self):
-        return f"{_fmt(self.mean)} [{_fmt(self.low)}, {_fmt(self.high)}]"
+        # a mean that is 0 up to rounding (2e-17 from summing ±1/360's) is shown as 0
+        mean = 0.0 if abs(self.mean) < 1e-9 * (self.high - self.low) else self.mean
+        return f"{_fmt(mean)} [{_fmt(self.low)}, {_fmt(self.high)}]"
 
 
 def interval(samples, level=LEVEL):

@@ -235,6 +235,7 @@ def intervals(estimates, ax=None, reference=0.0, offset=0.0, color=None, marker=
     if reference is not None:
         ax.axvline(reference, color="0.4", lw=1, ls=":")
     ax.set_yticks(np.arange(len(names))[::-1], names)
+    ax.locator_params(axis="x", nbins=4)  # long tick labels such as −0.025 need room
     if xlabel:
         ax.set_xlabel(xlabel)
     return ax
