@@ -155,10 +155,10 @@ def table(sweeps):
     accuracy; also how many of the R·S runs diverged. Compare optimizers with :func:`descent.evidence.paired`."""
     from .evidence import interval
 
-    rows = [f"{'optimizer':<10} {'best lr':>8} {'val loss':>9}  {'test accuracy [95 %]':<22}"
-            f"{'test loss [95 %]':<22}{'diverged':>8}"]
+    rows = [f"{'optimizer':<9} {'best lr':>7} {'val loss':>8}  {'test accuracy [95 %]':<21}"
+            f"{'test loss [95 %]':<21}{'diverged':>8}"]
     for s in sorted(sweeps, key=lambda s: -s.test_accuracy[s.best].mean()):
         acc, loss = interval(s.test_accuracy[s.best]), interval(s.test_loss[s.best])
-        rows.append(f"{s.name:<10} {s.best_lr:>8.3g} {s.val_loss[s.best].mean():>9.3f}  {str(acc):<22}"
-                    f"{str(loss):<22}{int(s.history.diverged.sum()):>4d}/{s.history.diverged.size}")
+        rows.append(f"{s.name:<9} {s.best_lr:>7.3g} {s.val_loss[s.best].mean():>8.3f}  {str(acc):<21}"
+                    f"{str(loss):<21}{int(s.history.diverged.sum()):>4d}/{s.history.diverged.size}")
     return "\n".join(rows)
