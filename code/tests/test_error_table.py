@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import descent
-from descent import buggy, data, ewma, experiments, functions, linear, newton, nn, noisy, quadratic, schedules
+from descent import (buggy, data, evidence, ewma, experiments, functions, linear, newton, nn, noisy, quadratic,
+                     schedules)
 from descent.trajectory import run, steps_on_stream
 
 Q = functions.Quadratic(np.diag([1.0, 10.0]))
@@ -289,12 +290,27 @@ TABLE = [
      r"val_loss must have shape \(2, seeds\); got shape \(2,\)"),
     ("table(a list of numbers)", lambda: experiments.table([1, 2]), TypeError,
      r"sweeps must be a non-empty list of Sweep results of experiments.sweep; got \[1, 2\]"),
+    ("seeded(configs=0)", lambda: experiments.seeded([3, 2], configs=0), ValueError,
+     r"configs must be an integer >= 1; got 0"),
+    ("seeded(seed=-1)", lambda: experiments.seeded([3, 2], configs=2, seed=-1), ValueError,
+     r"seed must be an integer >= 0; got -1"),
+    # evidence
+    ("interval(one seed)", lambda: evidence.interval([0.5]), ValueError,
+     r"samples must be a 1-D list of at least 2 results, one per seed; got shape \(1,\)"),
+    ("interval(level=95)", lambda: evidence.interval([0.5, 0.6], level=95), ValueError,
+     r"level must be a probability strictly between 0 and 1, such as 0.95; got 95"),
+    ("paired(different seeds)", lambda: evidence.paired([1.0, 2.0], [1.0, 2.0, 3.0]), ValueError,
+     r"a and b must hold one result per seed for the same seeds; got 2 and 3"),
+    ("table(a list)", lambda: evidence.table([1.0, 2.0]), TypeError,
+     r"results must be a non-empty dict \{method name: list of results, one per seed\}"),
+    ("against(no baseline)", lambda: evidence.against({"A": [1.0, 2.0]}, "B"), ValueError,
+     r"results must be a dict .* that includes the baseline 'B'; got dict with keys \['A'\]"),
 ]
 
 # result records, built by the package, not by learners
-RECORDS = {"Trajectory", "Endpoints", "Weather", "Split", "History"}
+RECORDS = {"Trajectory", "Endpoints", "Weather", "Split", "History", "Interval", "Paired"}
 MODULES = (descent.optimizers, schedules, ewma, descent.trajectory, functions, quadratic, noisy, linear, newton,
-           data, nn, experiments, buggy)
+           data, nn, experiments, evidence, buggy)
 
 
 @pytest.mark.parametrize("label, call, error, pattern", TABLE, ids=[row[0] for row in TABLE])

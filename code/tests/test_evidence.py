@@ -65,3 +65,19 @@ def test_the_module_example_runs():
     import doctest
 
     assert doctest.testmod(evidence).failed == 0
+
+
+def test_against_pairs_every_method_with_the_baseline():
+    results = {"SGD": [0.3, 0.32, 0.31], "Adam": [0.2, 0.21, 0.19], "Momentum": [0.31, 0.3, 0.33]}
+    comparisons = evidence.against(results, "SGD")
+    assert list(comparisons) == ["Adam", "Momentum"]
+    assert comparisons["Adam"].better == "Adam" and comparisons["Adam"].wins == 3
+    assert comparisons["Momentum"].names == ("Momentum", "SGD") and not comparisons["Momentum"].detectable
+    assert str(comparisons["Adam"]) == str(evidence.paired(results["Adam"], results["SGD"], ("Adam", "SGD")))
+    with pytest.raises(ValueError, match="baseline 'RMSProp'"):
+        evidence.against(results, "RMSProp")
+
+
+def test_a_mean_that_is_zero_up_to_rounding_prints_as_zero():
+    assert str(evidence.Interval(2.2e-17, -0.0145, 0.0145, 10)) == "0 [−0.0145, 0.0145]"
+    assert str(evidence.Interval(2.2e-17, 1e-17, 3e-17, 10)).startswith("2.2e-17")  # not zero on its own scale

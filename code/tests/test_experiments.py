@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import descent
-from descent import data, experiments, nn
+from descent import data, evidence, experiments, nn
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +105,8 @@ def test_table_lists_every_optimizer_best_first(moons):
     assert len(lines) == 3 and "best lr" in lines[0]
     accuracies = [s.test_accuracy[s.best].mean() for s in sweeps]
     assert lines[1].startswith(sweeps[int(np.argmax(accuracies))].name)
+    best = sweeps[int(np.argmax(accuracies))]
+    assert str(evidence.interval(best.test_accuracy[best.best])) in lines[1]  # a t interval, not ± a spread
 
 
 def test_seeded_pairs_every_configuration_with_the_same_starts_and_batches(moons):

@@ -60,7 +60,9 @@ class Interval:
         return bool(self.low > value or self.high < value)
 
     def __str__(self):
-        return f"{_fmt(self.mean)} [{_fmt(self.low)}, {_fmt(self.high)}]"
+        # a mean that is 0 up to rounding (2e-17 from summing ±1/360's) is shown as 0
+        mean = 0.0 if abs(self.mean) < 1e-9 * (self.high - self.low) else self.mean
+        return f"{_fmt(mean)} [{_fmt(self.low)}, {_fmt(self.high)}]"
 
 
 def interval(samples, level=LEVEL):
@@ -153,3 +155,13 @@ def table(results, baseline=None, higher_is_better=False, level=LEVEL):
     widths = [max(len(row[i]) for row in rows if len(row) > i) for i in range(len(rows[0]))]
     rows = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     return "\n".join(rows)
+
+
+def against(results, baseline, higher_is_better=False, level=LEVEL):
+    """Every method of ``{name: results over seeds}`` paired with `baseline` over the same seeds:
+    ``{name: Paired}`` (the baseline itself left out), in the order of `results`."""
+    if not isinstance(results, dict) or baseline not in results:
+        raise ValueError(f"results must be a dict {{method name: results over seeds}} that includes the baseline "
+                         f"{baseline!r}; got {type(results).__name__} with keys {list(getattr(results, 'keys', list)())}")
+    return {name: paired(values, results[baseline], (name, baseline), higher_is_better, level)
+            for name, values in results.items() if name != baseline}

@@ -5,10 +5,13 @@ A fair comparison gives every optimizer the same chances:
 1. the same model, data, mini-batches, epochs and initialisations (seeds);
 2. the same grid of learning rates, each tried with every seed;
 3. the learning rate is chosen by the **validation** loss (a part of the training data held out), never by the
-   test set, which is looked at once, at the end, to report the result.
+   test set, which is looked at once, at the end, to report the result;
+4. results are means over seeds with 95 % intervals, optimizers are compared by paired differences over the same
+   seeds (:mod:`descent.evidence`), and the chosen configurations are rerun on fresh seeds and another split.
 
 :func:`sweep` trains all (learning rate, seed) pairs of one optimizer at once, as ``R·S`` models of one
-:class:`descent.nn.MLP`; :func:`pick_best_lr` chooses the learning rate and :func:`table` summarises sweeps.
+:class:`descent.nn.MLP`; :func:`pick_best_lr` chooses the learning rate and :func:`table` summarises sweeps
+(means with 95 % intervals over seeds; :mod:`descent.evidence` compares them).
 """
 
 import itertools
@@ -18,6 +21,7 @@ import numpy as np
 
 from . import _args, nn
 from .data import Split
+from .evidence import interval
 
 
 def validation_split(split, fraction=0.2, seed=0):
@@ -117,17 +121,14 @@ def sweep(make_optimizer, lrs, data, test, sizes, epochs, seeds=3, batch_size=32
     n_seeds = _args.positive_int("seeds", seeds)
     if not isinstance(test, Split):
         raise TypeError(f"test must be a descent.data.Split (its test part is used); got {_args.describe(test)}")
-    starts = nn.MLP(sizes, n_models=n_seeds, **mlp_kwargs).theta  # model s starts from seed s
-    net = nn.MLP(sizes, n_models=len(lrs) * n_seeds, **mlp_kwargs)
-    net.theta = np.tile(starts, (len(lrs), 1))
+    net, batch_seeds = seeded(sizes, len(lrs), n_seeds, **mlp_kwargs)  # model r·S + s: seed s's start and batches
     opt = make_optimizer(np.repeat(lrs, n_seeds)[:, None])
-    seeds = mlp_kwargs.get("seed", 0) + np.arange(n_seeds)
-    history = nn.train(net, opt, data, epochs, batch_size=batch_size, seed=list(np.tile(seeds, len(lrs))))
+    history = nn.train(net, opt, data, epochs, batch_size=batch_size, seed=batch_seeds)
     with np.errstate(all="ignore"):
         test_loss, _ = net.loss_and_grad(test.X_test, test.y_test)
         test_accuracy = np.where(history.diverged, np.nan, net.accuracy(test.X_test, test.y_test))
     shape = (len(lrs), n_seeds)
-    return Sweep(name or type(opt).__name__, lrs, seeds, history,
+    return Sweep(name or type(opt).__name__, lrs, np.array(batch_seeds[:n_seeds]), history,
                  test_loss.reshape(shape), test_accuracy.reshape(shape))
 
 
@@ -150,9 +151,10 @@ def pick_best_lr(lrs, train_loss, val_loss):
 
 
 def table(sweeps):
-    """A text table: per optimizer the chosen lr, its validation loss, and test accuracy and loss (mean ± std over
-    seeds), sorted by test accuracy; also how many of the R·S runs diverged. `sweeps`: :class:`Sweep` results
-    (a non-empty list, or any iterable of them)."""
+    """A text table: per optimizer the chosen lr, its mean validation loss, and the test accuracy and loss at that
+    lr as means over seeds with their 95 % t intervals (:func:`descent.evidence.interval`), sorted by mean test
+    accuracy; also how many of the R·S runs diverged. Compare optimizers with :func:`descent.evidence.paired`.
+    `sweeps`: :class:`Sweep` results (a non-empty list, or any iterable of them)."""
     given = sweeps
     try:
         sweeps = [given] if isinstance(given, Sweep) else list(given)
@@ -161,12 +163,12 @@ def table(sweeps):
     if not sweeps or not all(isinstance(s, Sweep) for s in sweeps):
         raise TypeError(f"sweeps must be a non-empty list of Sweep results of experiments.sweep; "
                         f"got {_args.describe(given)}")
-    rows = [f"{'optimizer':<10} {'best lr':>8} {'val loss':>9} {'test accuracy':>15} {'test loss':>15} {'diverged':>9}"]
+    rows = [f"{'optimizer':<9} {'best lr':>7} {'val loss':>8}  {'test accuracy [95 %]':<21}"
+            f"{'test loss [95 %]':<21}{'diverged':>8}"]
     for s in sorted(sweeps, key=lambda s: -s.test_accuracy[s.best].mean()):
-        acc, loss = s.test_accuracy[s.best], s.test_loss[s.best]
-        rows.append(f"{s.name:<10} {s.best_lr:>8.3g} {s.val_loss[s.best].mean():>9.3f} "
-                    f"{acc.mean():>8.3f} ± {acc.std():.3f} {loss.mean():>8.3f} ± {loss.std():.3f} "
-                    f"{int(s.history.diverged.sum()):>4d}/{s.history.diverged.size}")
+        acc, loss = interval(s.test_accuracy[s.best]), interval(s.test_loss[s.best])
+        rows.append(f"{s.name:<9} {s.best_lr:>7.3g} {s.val_loss[s.best].mean():>8.3f}  {str(acc):<21}"
+                    f"{str(loss):<21}{int(s.history.diverged.sum()):>4d}/{s.history.diverged.size}")
     return "\n".join(rows)
 
 

@@ -253,3 +253,25 @@ def over_seeds(x, results, ax=None, index=0, label=None, chosen=None):
             raise ValueError(f"chosen must be one of the x values; got {chosen!r}")
         ax.plot(x[at[0]], mean[at[0]], "o", ms=12, mfc="none", color=colour)
     return ax
+
+
+def intervals(estimates, ax=None, reference=0.0, offset=0.0, color=None, marker="o", label=None, xlabel=None):
+    """A forest plot: one row per entry of ``{name: Interval or Paired}`` (from :mod:`descent.evidence`), the mean
+    as a marker and its 95 % interval as a bar, with a dotted vertical line at `reference` (0: no difference;
+    None: no line).
+    Draw a second set with another `offset` (rows are 1 apart) and `label` to compare two studies."""
+    ax = _axes(ax)
+    names = list(estimates)
+    values = [getattr(e, "interval", e) for e in estimates.values()]
+    rows = np.arange(len(names))[::-1] + offset
+    means = np.array([v.mean for v in values])
+    bars = np.array([[v.mean - v.low for v in values], [v.high - v.mean for v in values]])
+    ax.errorbar(means, rows, xerr=bars, fmt=marker, color=color or PALETTE[0], capsize=3, label=label)
+    if reference is not None:
+        ax.axvline(reference, color="0.4", lw=1, ls=":")
+    ax.set_yticks(np.arange(len(names))[::-1], names)
+    ax.locator_params(axis="x", nbins=4)  # long tick labels such as −0.025 need room
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    return ax
+
