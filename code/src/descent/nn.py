@@ -393,8 +393,10 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
     own batch order, drawn by ``default_rng(seed[r])`` (so seeds can vary the batch order as well as the
     initial weights, as the book's evidence standard asks). ``clip_norm`` rescales each model's gradient to at most that norm before the step.
     A model whose loss becomes non-finite is frozen at NaN and reported in ``History.diverged_at``; the others go
-    on. ``progress=True`` shows a tqdm bar over the epochs. BLAS runs on one thread meanwhile: matrices this small
-    gain nothing from more, and extra threads stall badly when the CPU is shared.
+    on. A network with a ``training`` mode (:class:`descent.layers.NormMLP`) takes its steps in training mode and
+    is evaluated (losses, accuracies, gradient norms) in eval mode. ``progress=True`` shows a tqdm bar over the
+    epochs. BLAS runs on one thread meanwhile: matrices this small gain nothing from more, and extra threads stall
+    badly when the CPU is shared.
     """
     if not isinstance(net, MLP):
         raise TypeError(f"net must be a descent.nn.MLP; got {net!r:.80}")
@@ -423,6 +425,9 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
         net.theta[history._diverged_at >= 0] = np.nan
 
     def record(epoch):
+        training = getattr(net, "training", None)  # normalisation layers (descent.layers): evaluate in eval mode
+        if training is not None:
+            net.training = False
         zs, activations = net._forward(X)
         history.loss[epoch], grad = net._backward(zs, activations, y)
         freeze_diverged(history.loss[epoch], epoch)
@@ -431,6 +436,8 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
         history.test_loss[epoch] = _cross_entropy(logits, y_test)[0]
         for accuracy, z, labels in ((history.accuracy, zs[-1], y), (history.test_accuracy, logits, y_test)):
             accuracy[epoch] = np.where(history.diverged, np.nan, np.mean(z.argmax(axis=-1) == labels, axis=-1))
+        if training is not None:
+            net.training = training
 
     epoch_range = range(1, epochs + 1)
     if progress:
