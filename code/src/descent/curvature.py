@@ -41,8 +41,9 @@ def _output(loss, z, y):
 
 
 def _check(net, X, y, loss, v=None):
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be a descent.nn.MLP; got {net!r:.80}")
+    if type(net) is not MLP:  # the R-operator above is that of the plain MLP, not of descent.layers' networks
+        raise TypeError(f"net must be a descent.nn.MLP (the layers of descent.layers have no R-operator here); "
+                        f"got {net!r:.80}")
     if net.activation.second_derivative is None:
         raise ValueError(f"net's activation {net.activation.name!r} has no second_derivative, which Hessian-vector "
                          "products need; give the Activation one (f″)")
