@@ -116,3 +116,14 @@ def test_smooth_activation_extremes():
     for act, f0 in ((nn.silu, 0.5), (nn.mish, 0.6), (nn.gelu, 0.5), (nn.gelu_tanh, 0.5)):
         assert act.derivative(np.array(0.0)) == pytest.approx(f0, rel=1e-14)
     np.testing.assert_allclose(nn.silu.derivative(z) + nn.silu.derivative(-z), 1, atol=1e-15)
+
+
+def test_central_differences_approach_the_exact_hvp_as_eps_squared():
+    rng = np.random.default_rng(5)
+    net = nn.MLP((6, 8, 8, 4), activation="tanh", init="xavier", seed=1, n_models=2)
+    X, y, v = rng.standard_normal((15, 6)), rng.integers(0, 4, 15), rng.standard_normal(net.theta.shape)
+    v /= np.linalg.norm(v, axis=-1, keepdims=True)                     # steps of length ε
+    exact, start = curvature.hvp(net, X, y, v), net.theta.copy()
+    errors = [np.abs(curvature.hvp(net, X, y, v, eps=eps) - exact).max() / np.abs(exact).max() for eps in (1e-2, 1e-3)]
+    assert errors[1] < 1e-5 and 50 < errors[0] / errors[1] < 200          # O(ε²): 10× smaller ε, 100× smaller error
+    np.testing.assert_array_equal(net.theta, start)

@@ -85,8 +85,12 @@ def test_bad_arguments_are_named():
         curvature.hvp(net, X, y, net.theta, loss="hinge")
     with pytest.raises(ValueError, match="v must have the shape of net.theta"):
         curvature.hvp(net, X, y, np.zeros(3))
-    with pytest.raises(TypeError, match="no R-operator"):
+    with pytest.raises(TypeError, match="for ResidualMLP pass eps"):
         curvature.power_iteration(layers.ResidualMLP((5, 4, 4, 3)), X, y)
+    with pytest.raises(ValueError, match="only the cross-entropy loss"):
+        curvature.hvp(layers.ResidualMLP((5, 4, 4, 3)), X, y, np.zeros(35), loss="mse", eps=1e-4)
+    with pytest.raises(ValueError, match="eps must be > 0"):
+        curvature.hvp(net, X, y, net.theta, eps=0.0)
     with pytest.raises(ValueError, match="no second_derivative"):
         curvature.lanczos(nn.MLP((5, 4, 3), activation=nn.Activation("cube", lambda z: z**3, lambda z: 3 * z**2)), X, y)
     with pytest.raises(ValueError, match="v0 must be a non-zero vector"):

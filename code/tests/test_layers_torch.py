@@ -3,7 +3,7 @@ eval mode), a whole NormMLP, and ResidualMLP's gradients; then training with nn.
 
 import numpy as np
 import pytest
-from descent import data, layers, nn, optimizers
+from descent import curvature, data, layers, nn, optimizers
 
 torch = pytest.importorskip("torch")
 
@@ -46,21 +46,24 @@ def test_one_norm_layer_equals_torch_in_train_and_eval_mode(kind, B):
 
 
 def torch_norm_net(net, r):
-    """torch copy of model r of a NormMLP: Linear → norm → ReLU per hidden layer, then Linear."""
-    W, b = net.unflatten(net.theta)
+    """torch copy of model r of a NormMLP (r = None: its only model): Linear → norm → f per hidden layer, then
+    Linear."""
+    W, b = net.unflatten(net.theta if r is None else net.theta[r])
+    gammas, betas = net._norm_params(net.theta if r is None else net.theta[r])
+    act = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh}[net.activation.name]
     modules = []
     for l, (n_in, n_out) in enumerate(zip(net.sizes[:-1], net.sizes[1:])):
         lin = torch.nn.Linear(n_in, n_out).double()
         with torch.no_grad():
-            lin.weight.copy_(torch.tensor(W[l][r].T))
-            lin.bias.copy_(torch.tensor(b[l][r]))
+            lin.weight.copy_(torch.tensor(W[l].T))
+            lin.bias.copy_(torch.tensor(b[l]))
         modules.append(lin)
         if l < net.n_layers - 1:
             norm = (torch.nn.BatchNorm1d(n_out) if net.norm == "batch" else torch.nn.LayerNorm(n_out)).double()
             with torch.no_grad():
-                norm.weight.copy_(torch.tensor(net.gammas[l][r]))
-                norm.bias.copy_(torch.tensor(net.betas[l][r]))
-            modules += [norm, torch.nn.ReLU()]
+                norm.weight.copy_(torch.tensor(gammas[l]))
+                norm.bias.copy_(torch.tensor(betas[l]))
+            modules += [norm, act()]
     return torch.nn.Sequential(*modules)
 
 
@@ -151,3 +154,34 @@ def test_bad_arguments_are_named():
         layers.NormMLP((3, 4, 2)).loss_and_grad(np.zeros((1, 3)), np.array([0]))
     with pytest.raises(TypeError, match="zero_init must be True or False"):
         layers.ResidualMLP((3, 4, 2), zero_init=1)
+
+
+@pytest.mark.parametrize("norm", ["batch", "layer"])
+def test_central_difference_hvp_of_a_norm_mlp_equals_torch_and_keeps_the_running_statistics(norm):
+    rng = np.random.default_rng(3)
+    net = layers.NormMLP((6, 8, 8, 3), norm=norm, activation="tanh", seed=2)
+    net.theta += 0.1 * rng.standard_normal(net.theta.shape)
+    X, y, v = rng.standard_normal((16, 6)), rng.integers(0, 3, 16), rng.standard_normal(net.n_params)
+    v /= np.linalg.norm(v)                                            # a step of length ε
+    if norm == "batch":
+        net.norms[0].running_mean[:] = 0.5
+    stats = [n.running_mean.copy() for n in net.norms if norm == "batch"]
+    ours = curvature.hvp(net, X, y, v, eps=1e-4)
+    for n, mean in zip(net.norms, stats):
+        np.testing.assert_array_equal(n.running_mean, mean)
+    model = torch_norm_net(net, None)
+    names = [name for name, _ in model.named_parameters()]            # 0.weight, 0.bias, 1.weight, …
+
+    def L(theta):
+        W, b = net.unflatten(theta)
+        gammas, betas = net._norm_params(theta)
+        linear = [p for l in range(net.n_layers) for p in (W[l].T, b[l])]
+        norms = [p for l in range(net.n_layers - 1) for p in (gammas[l], betas[l])]
+        per_module = []                                                # the order of model.named_parameters()
+        for l in range(net.n_layers):
+            per_module += linear[2 * l:2 * l + 2] + (norms[2 * l:2 * l + 2] if l < net.n_layers - 1 else [])
+        out = torch.func.functional_call(model, dict(zip(names, per_module)), (torch.tensor(X),))
+        return torch.nn.functional.cross_entropy(out, torch.tensor(y))
+
+    theirs = torch.autograd.functional.hvp(L, torch.tensor(net.theta), torch.tensor(v))[1]
+    close(ours, theirs, 1e-7)

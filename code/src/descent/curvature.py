@@ -15,6 +15,9 @@ batch of B examples with one-hot labels Y:
     "mse":           L = (1/2B) Σ_i ‖z_i − Y_i‖²,                   δ_L = (z − Y)/B,  R{δ_L} = R{z}/B.
 
 Everything is vectorised over ``n_models`` like :mod:`descent.nn`: with θ of shape (R, P), v has shape (R, P).
+The networks of :mod:`descent.layers` have no R-operator here: pass ``eps`` to use central differences of their
+gradients instead, H v ≈ (∇L(θ + εv) − ∇L(θ − εv))/2ε (error O(ε²) on smooth losses, plus rounding ≈ 1e-16/ε;
+across the kinks of ReLU only a tiny ε, about 1e-8, is reliable).
 """
 
 import numpy as np
@@ -40,15 +43,19 @@ def _output(loss, z, y):
     return value, (p - Y) / B, lambda Rz: p * (Rz - np.sum(p * Rz, axis=-1, keepdims=True)) / B
 
 
-def _check(net, X, y, loss, v=None):
-    if type(net) is not MLP:  # the R-operator above is that of the plain MLP, not of descent.layers' networks
-        raise TypeError(f"net must be a descent.nn.MLP (the layers of descent.layers have no R-operator here); "
-                        f"got {net!r:.80}")
-    if net.activation.second_derivative is None:
-        raise ValueError(f"net's activation {net.activation.name!r} has no second_derivative, which Hessian-vector "
-                         "products need; give the Activation one (f″)")
+def _check(net, X, y, loss, v=None, eps=None):
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be a descent.nn.MLP or a network of descent.layers; got {net!r:.80}")
     if loss not in LOSSES:
         raise ValueError(f"loss must be one of {LOSSES}; got {loss!r}")
+    if eps is None and type(net) is not MLP:  # the R-operator above is that of the plain MLP
+        raise TypeError(f"exact Hessian-vector products need a plain descent.nn.MLP; for {type(net).__name__} pass "
+                        "eps (central differences of its gradient)")
+    if eps is None and net.activation.second_derivative is None:
+        raise ValueError(f"net's activation {net.activation.name!r} has no second_derivative, which exact Hessian-"
+                         "vector products need; give the Activation one (f″), or pass eps (central differences)")
+    if eps is not None and type(net) is not MLP and loss != "cross_entropy":
+        raise ValueError(f"{type(net).__name__} has only the cross-entropy loss; got loss={loss!r}")
     X = net._check_X(X)
     y = net._check_y(y, len(X))
     if v is not None:
@@ -103,19 +110,36 @@ def loss_grad_hvp(net, X, y, v, loss="cross_entropy"):
     return value, grad, hv
 
 
-def hvp(net, X, y, v, loss="cross_entropy"):
-    """The exact Hessian-vector product H v = ∇²L(θ) v at ``net.theta`` (the shape of theta)."""
-    return loss_grad_hvp(net, X, y, v, loss)[2]
+def hvp(net, X, y, v, loss="cross_entropy", eps=None):
+    """H v = ∇²L(θ) v at ``net.theta`` (the shape of theta): exact (``eps=None``, a plain MLP), or by central
+    differences (∇L(θ + εv) − ∇L(θ − εv))/2ε for any network, :mod:`descent.layers`' too. Central differences
+    leave θ and any running statistics of batch norm as they were."""
+    if eps is None:
+        return loss_grad_hvp(net, X, y, v, loss)[2]
+    X, y, v = _check(net, X, y, loss, v, _args.positive("eps", eps))
+    theta = net.theta.copy()
+    norms = [n for n in getattr(net, "norms", ()) if hasattr(n, "running_mean")]  # batch norm's running statistics
+    stats = [(n.running_mean.copy(), n.running_var.copy()) for n in norms]
+    try:
+        grads = []
+        for sign in (1, -1):
+            net.theta = theta + sign * eps * v
+            grads.append(loss_and_grad(net, X, y, loss)[1] if type(net) is MLP else net.loss_and_grad(X, y)[1])
+    finally:
+        net.theta = theta
+        for n, (mean, var) in zip(norms, stats):
+            n.running_mean[...], n.running_var[...] = mean, var
+    return (grads[0] - grads[1]) / (2 * eps)
 
 
-def hessian(net, X, y, loss="cross_entropy"):
-    """The dense Hessian, shape (P, P) or (R, P, P): column j is H e_j. For small networks only (P HVPs)."""
-    X, y, _ = _check(net, X, y, loss)
+def hessian(net, X, y, loss="cross_entropy", eps=None):
+    """The dense Hessian, shape (P, P) or (R, P, P): column j is H e_j (:func:`hvp`). For small networks only."""
+    X, y, _ = _check(net, X, y, loss, eps=eps)
     e = np.zeros(net.theta.shape)
     columns = []
     for j in range(net.n_params):
         e[..., j] = 1.0
-        columns.append(hvp(net, X, y, e, loss))
+        columns.append(hvp(net, X, y, e, loss, eps))
         e[..., j] = 0.0
     return np.stack(columns, axis=-1)
 
@@ -134,21 +158,22 @@ def _start(net, v0, seed):
     return _unit(v0)
 
 
-def power_iteration(net, X, y, iters=100, tol=1e-6, v0=None, seed=0, loss="cross_entropy"):
+def power_iteration(net, X, y, iters=100, tol=1e-6, v0=None, seed=0, loss="cross_entropy", eps=None):
     """The eigenvalue of H of largest magnitude and its unit eigenvector, by power iteration v ← Hv/‖Hv‖.
 
     Returns ``(lam, v)``: λ = vᵀHv (shape () or (R,)) and v (the shape of theta; pass it back as `v0` to
     warm-start the next call, e.g. while training). Stops after `iters` HVPs, or once every model's λ changed by
     less than ``tol·|λ|``. It converges like (|λ₂|/|λ₁|)^k: slowly when the top two eigenvalues nearly coincide
     (as at the edge of stability), and it finds λ_min instead when |λ_min| > λ_max; :func:`lanczos` does not.
+    ``eps``: HVPs by central differences (:func:`hvp`), for the networks of :mod:`descent.layers`.
     """
-    X, y, _ = _check(net, X, y, loss)
+    X, y, _ = _check(net, X, y, loss, eps=eps)
     iters = _args.positive_int("iters", iters)
     tol = _args.positive("tol", tol)
     v = _start(net, v0, seed)
     lam = np.full(net.theta.shape[:-1], np.inf)
     for _ in range(iters):
-        hv = hvp(net, X, y, v, loss)
+        hv = hvp(net, X, y, v, loss, eps)
         new = np.sum(v * hv, axis=-1)
         v = _unit(hv)
         done = np.all(np.abs(new - lam) <= tol * np.abs(new))
@@ -158,18 +183,18 @@ def power_iteration(net, X, y, iters=100, tol=1e-6, v0=None, seed=0, loss="cross
     return lam, v
 
 
-def lanczos(net, X, y, steps=30, v0=None, seed=0, loss="cross_entropy"):
+def lanczos(net, X, y, steps=30, v0=None, seed=0, loss="cross_entropy", eps=None):
     """Ritz values of H after `steps` Lanczos steps (with full reorthogonalisation), ascending, shape (steps,) or
     (R, steps): the first and last converge to λ_min and λ_max of the Hessian, the fastest of any method that uses
     `steps` HVPs. The Krylov basis q_1 = v0/‖v0‖, q_{j+1} ∝ H q_j − α_j q_j − β_{j−1} q_{j−1} turns H into the
     tridiagonal T = tridiag(β, α, β), whose eigenvalues are returned. Stops early (fewer values) if the Krylov
-    space is exhausted (steps > P, or a v0 in an invariant subspace)."""
-    X, y, _ = _check(net, X, y, loss)
+    space is exhausted (steps > P, or a v0 in an invariant subspace). ``eps`` as in :func:`power_iteration`."""
+    X, y, _ = _check(net, X, y, loss, eps=eps)
     steps = _args.positive_int("steps", steps)
     Q = [_start(net, v0, seed)]
     alphas, betas = [], []
     for j in range(min(steps, net.n_params)):
-        w = hvp(net, X, y, Q[j], loss)
+        w = hvp(net, X, y, Q[j], loss, eps)
         alphas.append(np.sum(w * Q[j], axis=-1))
         for q in Q:                                        # twice is enough (Kahan): keeps Q orthonormal
             w = w - np.sum(w * q, axis=-1, keepdims=True) * q
