@@ -57,7 +57,7 @@ def test_hvp_equals_torch_autograd_hvp(act, sizes, batch, loss):
         t_grad = torch.autograd.grad(L(theta), theta)[0]
         np.testing.assert_allclose(value[r], t_value.item(), rtol=1e-13)
         np.testing.assert_allclose(grad[r], t_grad.numpy(), rtol=0, atol=1e-13 * np.abs(t_grad.numpy()).max())
-        np.testing.assert_allclose(hv[r], t_hv.numpy(), rtol=0, atol=1e-12 * np.abs(t_hv.numpy()).max())
+        np.testing.assert_allclose(hv[r], t_hv.numpy(), rtol=0, atol=1e-13 * np.abs(t_hv.numpy()).max())
 
 
 def test_one_model_equals_model_r_of_many_and_cross_entropy_matches_nn():

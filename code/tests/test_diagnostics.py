@@ -71,6 +71,23 @@ def test_dead_units_are_the_never_active_relus_and_saturation_follows_f_prime():
     np.testing.assert_allclose(saturated[:, 0], np.mean(np.abs(z) > np.arctanh(np.sqrt(0.95)), axis=(-2, -1)))
 
 
+def test_lr_range_test_spans_the_learning_rates_and_leaves_the_net_as_it_was():
+    digits = descent.data.digits()
+    net = layers.NormMLP((64, 32, 10), norm="batch", seed=0, n_models=2)
+    start, mean = net.theta.copy(), net.norms[0].running_mean.copy()
+    lrs, losses = diagnostics.lr_range_test(net, descent.SGD, digits.X_train, digits.y_train, lr_min=1e-3,
+                                            lr_max=1e3, steps=120)
+    np.testing.assert_allclose(lrs[[0, 60, -1]], [1e-3, 10 ** (-3 + 6 * 60 / 119), 1e3])
+    assert losses.shape == (120, 2) and np.all(np.isfinite(losses[:30]))
+    assert np.all(np.nanmin(losses, axis=0) < 0.5 * losses[0])           # it learns somewhere in the range …
+    assert np.all(np.isnan(losses[-1]) | (losses[-1] > np.nanmin(losses, axis=0) + 1))  # … and fails at the end
+    np.testing.assert_array_equal(net.theta, start)
+    np.testing.assert_array_equal(net.norms[0].running_mean, mean)
+    plain = nn.MLP((64, 16, 10), seed=0)
+    _, diverging = diagnostics.lr_range_test(plain, descent.SGD, digits.X_train, digits.y_train, lr_max=1e6, steps=80)
+    assert not diverging[-1] < 10 and np.all(np.isfinite(diverging[:20]))   # NaN or a huge loss at α = 10⁶
+
+
 def test_bad_arguments_are_named():
     net, (X, y) = nn.MLP((5, 4, 3)), batch()
     with pytest.raises(TypeError, match="net must be a descent.nn.MLP"):
@@ -79,6 +96,8 @@ def test_bad_arguments_are_named():
         diagnostics.update_ratios(net, net.theta, np.zeros(3))
     with pytest.raises(ValueError, match="theta must be a 1-D"):
         diagnostics.gradient_check(checker(net, X, y), np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="lr_min must be < lr_max"):
+        diagnostics.lr_range_test(net, descent.SGD, X, y, lr_min=1.0, lr_max=0.1)
     with pytest.raises(ValueError, match="threshold must be > 0"):
         diagnostics.saturated_units(net, X, threshold=0)
     with pytest.raises(ValueError, match="loss must be one of"):

@@ -23,6 +23,7 @@ across the kinks of ReLU only a tiny ε, about 1e-8, is reliable).
 import numpy as np
 
 from . import _args
+from .layers import unchanged
 from .nn import MLP
 
 LOSSES = ("cross_entropy", "mse")
@@ -117,18 +118,11 @@ def hvp(net, X, y, v, loss="cross_entropy", eps=None):
     if eps is None:
         return loss_grad_hvp(net, X, y, v, loss)[2]
     X, y, v = _check(net, X, y, loss, v, _args.positive("eps", eps))
-    theta = net.theta.copy()
-    norms = [n for n in getattr(net, "norms", ()) if hasattr(n, "running_mean")]  # batch norm's running statistics
-    stats = [(n.running_mean.copy(), n.running_var.copy()) for n in norms]
-    try:
-        grads = []
+    grads, theta = [], net.theta.copy()
+    with unchanged(net):
         for sign in (1, -1):
             net.theta = theta + sign * eps * v
             grads.append(loss_and_grad(net, X, y, loss)[1] if type(net) is MLP else net.loss_and_grad(X, y)[1])
-    finally:
-        net.theta = theta
-        for n, (mean, var) in zip(norms, stats):
-            n.running_mean[...], n.running_var[...] = mean, var
     return (grads[0] - grads[1]) / (2 * eps)
 
 

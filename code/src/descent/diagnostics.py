@@ -8,12 +8,16 @@ units dead or saturated?
   1e-1 and the layer's weights are being overwritten, 1e-6 and the layer hardly learns.
 - Dead and saturated units: f′(z) = 0 on every example (a dead ReLU gets no gradient ever again); |f′(z)| small
   (a saturated tanh or sigmoid passes almost no gradient back).
+- Learning-rate range test (Smith's): one short run whose learning rate grows geometrically, α_t =
+  α_min (α_max/α_min)^{t/(T−1)}; the mini-batch loss against α shows where learning starts and where it blows up.
 """
 
 import numpy as np
 
 from . import _args
-from .nn import MLP
+from .layers import unchanged
+from .nn import MLP, batches
+from .schedules import Schedule
 
 
 def relative_error(a, b):
@@ -110,3 +114,42 @@ def saturated_units(net, X, threshold=0.05):
     threshold = _args.positive("threshold", threshold)
     return np.stack([np.mean(np.abs(net.activation.derivative(z)) < threshold, axis=(-2, -1))
                      for z in _pre_activations(net, X)], axis=-1)
+
+
+class _Geometric(Schedule):
+    """α_t = α_min (α_max/α_min)^{t/(T−1)}: from α_min at t = 0 to α_max at t = T − 1."""
+
+    def __init__(self, lr_min, lr_max, steps):
+        super().__init__(lr_min)
+        self.ratio, self.steps = lr_max / lr_min, steps
+
+    def factor(self, t):
+        return self.ratio ** (t / max(self.steps - 1, 1))
+
+
+def lr_range_test(net, optimizer, X, y, lr_min=1e-4, lr_max=10.0, steps=200, batch_size=32, seed=0, **hyper):
+    """Train `net` for `steps` mini-batch steps of ``optimizer(lr=α_t, **hyper)`` (a class such as
+    ``descent.SGD``) with α_t growing geometrically from `lr_min` to `lr_max`, then restore it; returns
+    ``(lrs, losses)``: the learning rate of each step and the mini-batch loss just before it (shape (steps,) or
+    (steps, R)), NaN once a model diverged."""
+    _check_net(net)
+    X, y = net._check_X(X), net._check_y(y, len(X))
+    lr_min, lr_max = _args.positive("lr_min", lr_min), _args.positive("lr_max", lr_max)
+    if not lr_min < lr_max:
+        raise ValueError(f"lr_min must be < lr_max; got lr_min={lr_min!r}, lr_max={lr_max!r}")
+    steps = _args.positive_int("steps", steps)
+    batch_size = _args.positive_int("batch_size", batch_size)
+    schedule = _Geometric(lr_min, lr_max, steps)
+    opt = optimizer(lr=schedule, **hyper)
+    losses = np.full((steps,) + net.theta.shape[:-1], np.nan)
+    rng, t = np.random.default_rng(_args.positive_int("seed", seed, minimum=0)), 0
+    with unchanged(net), np.errstate(all="ignore"):
+        while t < steps and (t == 0 or np.any(np.isfinite(losses[t - 1]))):
+            for batch in batches(len(y), batch_size, rng):
+                loss, grad = net.loss_and_grad(X[batch], y[batch])
+                losses[t] = np.where(np.isfinite(loss), loss, np.nan)
+                t += 1
+                if t == steps or np.all(np.isnan(losses[t - 1])):
+                    break
+                opt.step(net.theta, np.where(np.isnan(losses[t - 1])[..., None], np.nan, grad), out=net.theta)
+    return schedule(np.arange(steps)), losses

@@ -20,6 +20,8 @@ Both networks are :class:`descent.nn.MLP` subclasses with the same interface (``
 ``n_models``, …) and train with :func:`descent.nn.train`, which evaluates in eval mode.
 """
 
+from contextlib import contextmanager
+
 import numpy as np
 
 from . import _args
@@ -93,6 +95,21 @@ class BatchNorm(LayerNorm):
 
 
 NORMS = ("batch", "layer")
+
+
+@contextmanager
+def unchanged(net):
+    """``with unchanged(net):`` restores ``net.theta`` and any batch-norm running statistics on exit: for probes
+    that move θ or run forward passes in training mode (finite differences, a learning-rate range test)."""
+    theta = net.theta.copy()
+    norms = [n for n in getattr(net, "norms", ()) if isinstance(n, BatchNorm)]
+    stats = [(n.running_mean.copy(), n.running_var.copy()) for n in norms]
+    try:
+        yield net
+    finally:
+        net.theta = theta
+        for n, (mean, var) in zip(norms, stats):
+            n.running_mean[...], n.running_var[...] = mean, var
 
 
 class NormMLP(MLP):
