@@ -71,6 +71,18 @@ def test_dead_units_are_the_never_active_relus_and_saturation_follows_f_prime():
     np.testing.assert_allclose(saturated[:, 0], np.mean(np.abs(z) > np.arctanh(np.sqrt(0.95)), axis=(-2, -1)))
 
 
+def test_signal_rms_explodes_with_unscaled_skips_and_stays_order_one_with_scaled_ones():
+    X = descent.data.digits().X_train[:200]
+    sizes = (64,) + (32,) * 29 + (10,)                                  # 30 weight layers
+    unscaled = diagnostics.signal_rms(layers.ResidualMLP(sizes, seed=0), X)
+    scaled = diagnostics.signal_rms(layers.ResidualMLP(sizes, seed=0, branch_scale=1 / np.sqrt(30)), X)
+    plain = nn.MLP(sizes, seed=0, n_models=2)
+    assert unscaled.shape == (29,) and unscaled[-1] > 1e3 * unscaled[0]   # ≈ 2^(L/2): the forward pass explodes
+    assert np.all((scaled > 0.3) & (scaled < 3))
+    np.testing.assert_allclose(diagnostics.signal_rms(plain, X)[1],
+                               [np.sqrt(np.mean(a[1] ** 2)) for a in plain.activations(X)], rtol=1e-12)
+
+
 def test_lr_range_test_spans_the_learning_rates_and_leaves_the_net_as_it_was():
     digits = descent.data.digits()
     net = layers.NormMLP((64, 32, 10), norm="batch", seed=0, n_models=2)

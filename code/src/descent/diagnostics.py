@@ -6,6 +6,7 @@ units dead or saturated?
   about 1e-7 or less at h = 1e-5; 1e-2 or more means a bug (or a kink of ReLU crossed by the step h).
 - Update-to-weight ratio ‖ΔW_l‖/‖W_l‖ of one optimizer step, per layer: about 1e-3 is the usual rule of thumb;
   1e-1 and the layer's weights are being overwritten, 1e-6 and the layer hardly learns.
+- Forward signal size per layer, rms(a_l): it should neither vanish nor explode with depth.
 - Dead and saturated units: f′(z) = 0 on every example (a dead ReLU gets no gradient ever again); |f′(z)| small
   (a saturated tanh or sigmoid passes almost no gradient back).
 - Learning-rate range test (Smith's): one short run whose learning rate grows geometrically, α_t =
@@ -90,6 +91,13 @@ def update_ratios(net, before, after):
     W_before, W_after = net.unflatten(before)[0], net.unflatten(after)[0]
     return np.stack([np.linalg.norm(a - b, axis=(-2, -1)) / np.linalg.norm(b, axis=(-2, -1))
                      for a, b in zip(W_after, W_before)], axis=-1)
+
+
+def signal_rms(net, X):
+    """The root-mean-square size √mean(a_l²) of each hidden layer's output on X (for a ResidualMLP: of the residual
+    stream h_l), shape (hidden layers,) or (R, hidden layers): a forward signal that shrinks or explodes with depth."""
+    _check_net(net)
+    return np.stack([np.sqrt(np.mean(np.square(a), axis=(-2, -1))) for a in net.activations(X)], axis=-1)
 
 
 def _pre_activations(net, X):
