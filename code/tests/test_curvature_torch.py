@@ -127,3 +127,18 @@ def test_central_differences_approach_the_exact_hvp_as_eps_squared():
     errors = [np.abs(curvature.hvp(net, X, y, v, eps=eps) - exact).max() / np.abs(exact).max() for eps in (1e-2, 1e-3)]
     assert errors[1] < 1e-5 and 50 < errors[0] / errors[1] < 200          # O(ε²): 10× smaller ε, 100× smaller error
     np.testing.assert_array_equal(net.theta, start)
+
+
+def test_preconditioned_sharpness_is_the_top_eigenvalue_of_p_inverse_h():
+    rng = np.random.default_rng(7)
+    net = nn.MLP((4, 5, 3), activation="silu", init="xavier", seed=0)
+    X, y = rng.standard_normal((10, 4)), rng.integers(0, 3, 10)
+    P = 10.0 ** rng.uniform(-2, 1, net.n_params)                          # e.g. Adam's √v̂ + ε
+    eig = np.sort(np.linalg.eigvals(curvature.hessian(net, X, y) / P[:, None]).real)   # P⁻¹H, not symmetric
+    np.testing.assert_allclose(curvature.lanczos(net, X, y, steps=net.n_params, preconditioner=P)[[0, -1]],
+                               eig[[0, -1]], rtol=1e-8)
+    lam, _ = curvature.power_iteration(net, X, y, iters=20_000, tol=1e-14, preconditioner=P)
+    top = eig[np.argmax(np.abs(eig))]
+    assert lam == pytest.approx(top, rel=1e-6)
+    with pytest.raises(ValueError, match="preconditioner must have the shape"):
+        curvature.power_iteration(net, X, y, preconditioner=P[:3])

@@ -1,7 +1,7 @@
 r"""The curvature of a network's loss: exact Hessian-vector products and the extreme eigenvalues of the Hessian.
 
-The Hessian H = ∇²L(θ) of an :class:`~descent.nn.MLP` has P² entries, but H v for one direction v costs about two
-gradients, by Pearlmutter's R-operator: R{·} = d/dε (·)(θ + εv) at ε = 0, applied to every line of forward and
+The Hessian H = ∇²L(θ) of an :class:`~descent.nn.MLP` has P² entries, but H v for one direction v costs two to
+three gradients, by Pearlmutter's R-operator: R{·} = d/dε (·)(θ + εv) at ε = 0, applied to every line of forward and
 backward propagation (``nn``'s notation; v = (V_l, c_l) has the layout of θ):
 
     R{z_l} = R{a_{l−1}} W_l + a_{l−1} V_l + c_l,      R{a_l} = f′(z_l) ⊙ R{z_l},      R{a_0} = 0,
@@ -83,7 +83,7 @@ def loss_and_grad(net, X, y, loss="cross_entropy"):
 
 def loss_grad_hvp(net, X, y, v, loss="cross_entropy"):
     """L, ∇L and the exact Hessian-vector product H v at ``net.theta``, by the R-operator (module docstring).
-    `v` has the shape of ``net.theta``; costs about two gradients."""
+    `v` has the shape of ``net.theta``; costs two to three gradients (benchmarks/nets.py)."""
     X, y, v = _check(net, X, y, loss, v)
     f = net.activation
     V, c = net.unflatten(v)
@@ -152,7 +152,20 @@ def _start(net, v0, seed):
     return _unit(v0)
 
 
-def power_iteration(net, X, y, iters=100, tol=1e-6, v0=None, seed=0, loss="cross_entropy", eps=None):
+def _operator(net, X, y, loss, eps, preconditioner):
+    """u ↦ S u for S = H, or S = P^{−1/2} H P^{−1/2} with P = diag(preconditioner): S has the eigenvalues of P⁻¹H."""
+    X, y, _ = _check(net, X, y, loss, eps=eps)
+    if preconditioner is None:
+        return lambda u: hvp(net, X, y, u, loss, eps)
+    p = _args.positive("preconditioner", preconditioner)
+    if np.shape(p) != net.theta.shape:
+        raise ValueError(f"preconditioner must have the shape of net.theta, {net.theta.shape}; got {np.shape(p)}")
+    scale = 1 / np.sqrt(p)
+    return lambda u: scale * hvp(net, X, y, scale * u, loss, eps)
+
+
+def power_iteration(net, X, y, iters=100, tol=1e-6, v0=None, seed=0, loss="cross_entropy", eps=None,
+                    preconditioner=None):
     """The eigenvalue of H of largest magnitude and its unit eigenvector, by power iteration v ← Hv/‖Hv‖.
 
     Returns ``(lam, v)``: λ = vᵀHv (shape () or (R,)) and v (the shape of theta; pass it back as `v0` to
@@ -160,14 +173,20 @@ def power_iteration(net, X, y, iters=100, tol=1e-6, v0=None, seed=0, loss="cross
     less than ``tol·|λ|``. It converges like (|λ₂|/|λ₁|)^k: slowly when the top two eigenvalues nearly coincide
     (as at the edge of stability), and it finds λ_min instead when |λ_min| > λ_max; :func:`lanczos` does not.
     ``eps``: HVPs by central differences (:func:`hvp`), for the networks of :mod:`descent.layers`.
+
+    ``preconditioner``: the diagonal P (the shape of theta, > 0) of a preconditioned method θ ← θ − α P⁻¹ m, e.g.
+    Adam's √v̂ + ε; λ is then the largest eigenvalue of P⁻¹H, the "preconditioned sharpness" (computed as that of
+    the symmetric P^{−1/2} H P^{−1/2}, whose eigenvector v is returned). With P frozen, Adam's update on a quadratic
+    is stable while α λ < (2 + 2β₁)/(1 − β₁) (Cohen et al. 2022, *Adaptive gradient methods at the edge of
+    stability*).
     """
-    X, y, _ = _check(net, X, y, loss, eps=eps)
+    apply = _operator(net, X, y, loss, eps, preconditioner)
     iters = _args.positive_int("iters", iters)
     tol = _args.positive("tol", tol)
     v = _start(net, v0, seed)
     lam = np.full(net.theta.shape[:-1], np.inf)
     for _ in range(iters):
-        hv = hvp(net, X, y, v, loss, eps)
+        hv = apply(v)
         new = np.sum(v * hv, axis=-1)
         v = _unit(hv)
         done = np.all(np.abs(new - lam) <= tol * np.abs(new))
@@ -177,18 +196,19 @@ def power_iteration(net, X, y, iters=100, tol=1e-6, v0=None, seed=0, loss="cross
     return lam, v
 
 
-def lanczos(net, X, y, steps=30, v0=None, seed=0, loss="cross_entropy", eps=None):
+def lanczos(net, X, y, steps=30, v0=None, seed=0, loss="cross_entropy", eps=None, preconditioner=None):
     """Ritz values of H after `steps` Lanczos steps (with full reorthogonalisation), ascending, shape (steps,) or
     (R, steps): the first and last converge to λ_min and λ_max of the Hessian, the fastest of any method that uses
     `steps` HVPs. The Krylov basis q_1 = v0/‖v0‖, q_{j+1} ∝ H q_j − α_j q_j − β_{j−1} q_{j−1} turns H into the
     tridiagonal T = tridiag(β, α, β), whose eigenvalues are returned. Stops early (fewer values) if the Krylov
-    space is exhausted (steps > P, or a v0 in an invariant subspace). ``eps`` as in :func:`power_iteration`."""
-    X, y, _ = _check(net, X, y, loss, eps=eps)
+    space is exhausted (steps > P, or a v0 in an invariant subspace). ``eps`` and ``preconditioner`` (then the
+    Ritz values are those of P⁻¹H) as in :func:`power_iteration`."""
+    apply = _operator(net, X, y, loss, eps, preconditioner)
     steps = _args.positive_int("steps", steps)
     Q = [_start(net, v0, seed)]
     alphas, betas = [], []
     for j in range(min(steps, net.n_params)):
-        w = hvp(net, X, y, Q[j], loss, eps)
+        w = apply(Q[j])
         alphas.append(np.sum(w * Q[j], axis=-1))
         for q in Q:                                        # twice is enough (Kahan): keeps Q orthonormal
             w = w - np.sum(w * q, axis=-1, keepdims=True) * q
