@@ -40,12 +40,12 @@ def _normalise_backward(du, u, s, axis):
     return s * (du - du.mean(axis=axis, keepdims=True) - u * np.mean(du * u, axis=axis, keepdims=True))
 
 
-class LayerNorm:
-    """Layer normalisation over the last axis (the units of one example), as torch.nn.LayerNorm(width): the same in
-    training and evaluation. ``forward(z, gamma, beta)`` returns ``(out, cache)``; ``backward(dout, cache)``
-    returns ``(dz, dgamma, dbeta)``; γ, β have shape (…, width), dγ and dβ are summed over the batch."""
+class _Normalisation:
+    """Normalisation over ``axis`` with the statistics of z itself. ``forward(z, gamma, beta)`` returns
+    ``(out, cache)``; ``backward(dout, cache)`` returns ``(dz, dgamma, dbeta)``; γ, β have shape (…, width), dγ and
+    dβ are summed over the batch."""
 
-    axis = -1
+    axis = None
 
     def __init__(self, width, eps=1e-5):
         self.width = _args.positive_int("width", width)
@@ -65,7 +65,15 @@ class LayerNorm:
         return f"{type(self).__name__}({self.width})"
 
 
-class BatchNorm(LayerNorm):
+class LayerNorm(_Normalisation):
+    """Layer normalisation over the last axis (the units of one example), as torch.nn.LayerNorm(width, eps): the
+    same in training and evaluation. ``forward(z, gamma, beta)`` → ``(out, cache)``, ``backward(dout, cache)`` →
+    ``(dz, dgamma, dbeta)``."""
+
+    axis = -1
+
+
+class BatchNorm(_Normalisation):
     """Batch normalisation over the batch axis −2 (each unit over the B examples), as torch.nn.BatchNorm1d(width,
     eps, momentum): ``training=True`` uses the batch statistics and updates ``running_mean`` and ``running_var``
     (shape (width,) or (R, width) with ``n_models=R``); ``training=False`` uses the running statistics."""
