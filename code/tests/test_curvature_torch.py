@@ -3,6 +3,7 @@ products on random networks, and f, f′, f″ of SiLU, Mish and GELU against to
 
 import numpy as np
 import pytest
+
 from descent import curvature, nn
 
 torch = pytest.importorskip("torch")

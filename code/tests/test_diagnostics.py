@@ -1,9 +1,10 @@
 """descent.diagnostics (gradient check, update-to-weight ratios, dead and saturated units) and the argument checks
 of descent.curvature, which need no torch."""
 
-import descent
 import numpy as np
 import pytest
+
+import descent
 from descent import curvature, diagnostics, layers, nn
 
 

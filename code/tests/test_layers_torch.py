@@ -3,6 +3,7 @@ eval mode), a whole NormMLP, and ResidualMLP's gradients; then training with nn.
 
 import numpy as np
 import pytest
+
 from descent import curvature, data, layers, nn, optimizers
 
 torch = pytest.importorskip("torch")
