@@ -19,6 +19,7 @@ try:
 except ImportError:  # torch is not a dependency of the book
     torch = None
 
+QUICK = {"nets_repeats": 2, "nets_examples": 64, "nets_depths": (30,), "nets_models": 3}  # seconds, for tests
 HVP_SETTINGS = [  # (label, sizes, activation, examples, loss): the edge-of-stability net and the digits MLP
     ("64-32-32-32-10 tanh, 256 examples, MSE", (64, 32, 32, 32, 10), "tanh", 256, "mse"),
     ("64-64-10 GELU, 1437 examples, cross-entropy", (64, 64, 10), "gelu", 1437, "cross_entropy"),
@@ -72,8 +73,9 @@ def bench_hvp(cfg):
         v = np.random.default_rng(0).standard_normal(net.n_params)
         grad_ms = 1e3 * median_time(lambda: curvature.loss_and_grad(net, X, y, loss), repeats)
         hvp_ms = 1e3 * median_time(lambda: curvature.loss_grad_hvp(net, X, y, v, loss), repeats)
-        power_s = median_time(lambda: curvature.power_iteration(net, X, y, iters=20, tol=1e-30, loss=loss), 3)
-        lanczos_s = median_time(lambda: curvature.lanczos(net, X, y, steps=20, loss=loss), 3)
+        power_s = median_time(lambda: curvature.power_iteration(net, X, y, iters=20, tol=1e-30, loss=loss),
+                              min(repeats, 3), warmup=0)
+        lanczos_s = median_time(lambda: curvature.lanczos(net, X, y, steps=20, loss=loss), min(repeats, 3), warmup=0)
         row = {"setting": label, "grad_ms": grad_ms, "hvp_with_grad_ms": hvp_ms, "hvp_over_grad": hvp_ms / grad_ms,
                "power_iteration_20_s": power_s, "lanczos_20_s": lanczos_s}
         if torch is not None:
@@ -84,11 +86,11 @@ def bench_hvp(cfg):
 
 def bench_deep(cfg):
     """Median ms of one forward + backward pass (batch 32) of the deep networks of the residual and normalisation
-    experiments, per model, with one model and with a sweep of 15 on one axis."""
+    experiments, per model, with one model and with a sweep of R = 15 models on one axis."""
     split, repeats, rows = data.digits(), cfg.get("nets_repeats", 30), []
     X, y = split.X_train[:32], split.y_train[:32]
     nets = {}
-    for L in (30, 50):
+    for L in cfg.get("nets_depths", (30, 50)):
         sizes = (64,) + (64,) * (L - 1) + (10,)
         nets[f"plain MLP, {L} layers × 64"] = lambda R, s=sizes: nn.MLP(s, n_models=R)
         nets[f"residual MLP, {L} layers × 64, s = 1/√L"] = (
@@ -98,9 +100,9 @@ def bench_deep(cfg):
                                                                                     norm=n, n_models=R)
     for label, make in nets.items():
         row = {"network": label}
-        for R in (None, 15):
+        for R in (None, cfg.get("nets_models", 15)):
             net = make(R)
-            row["step_ms" if R is None else "step_ms_per_model_R15"] = 1e3 * median_time(
+            row["step_ms" if R is None else "step_ms_per_model_sweep"] = 1e3 * median_time(
                 lambda net=net: net._backward(*net._forward(X), y), repeats) / (R or 1)
         rows.append(row)
     return rows
@@ -116,7 +118,8 @@ def bench_nets(cfg):
              f"{r['lanczos_20_s']:.2f} s." for r in hvp_rows]
     notes.append("Times are medians of CPU time on one thread (BLAS and torch), float64.")
     notes += [f"One forward + backward pass, batch 32, {r['network']}: {r['step_ms']:.2f} ms "
-              f"({r['step_ms_per_model_R15']:.2f} ms per model with 15 models on one axis)." for r in deep_rows]
+              f"({r['step_ms_per_model_sweep']:.2f} ms per model with {cfg.get('nets_models', 15)} models on one "
+              "axis)." for r in deep_rows]
     worst = max(r["hvp_over_grad"] for r in hvp_rows)
     return {"id": "nets", "title": "Deep networks: Hessian-vector products and deep MLP steps (descent.curvature, "
                                    "descent.layers)",
@@ -129,5 +132,5 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few repeats and examples: seconds")
     args = parser.parse_args()
-    section = bench_nets({"nets_repeats": 3, "nets_examples": 64} if args.quick else {})
+    section = bench_nets(QUICK if args.quick else {})
     print(json.dumps(section, indent=1, ensure_ascii=False))
