@@ -127,8 +127,9 @@ class NormMLP(MLP):
 
     ``norm`` "batch" (:class:`BatchNorm`) or "layer" (:class:`LayerNorm`); γ_l = 1, β_l = 0 at the start. θ holds
     the parameters of ``MLP(sizes)`` first, then γ_1, β_1, γ_2, β_2, … (``gammas``, ``betas`` are views), so the
-    weights start exactly like those of ``MLP(sizes, …, seed=seed)``. ``training`` (True at first) selects batch
-    statistics, updated running statistics, or the running ones (False), like torch's ``net.train()`` / ``eval()``.
+    weights start exactly like those of ``MLP(sizes, …, seed=seed)``. ``training = True`` (the start) normalises
+    with the statistics of the batch and updates the running ones, like torch's ``net.train()``; ``False`` uses
+    the running statistics, like ``net.eval()``. A batch of 1 in training mode is an error, as in torch.
     """
 
     def __init__(self, sizes, norm="batch", activation="relu", init="he", scale=0.01, seed=0, n_models=None,
