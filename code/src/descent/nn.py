@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 from threadpoolctl import threadpool_limits
 
 from . import _args
@@ -29,11 +30,13 @@ from .optimizers import clip_by_norm
 
 @dataclass(frozen=True, repr=False)
 class Activation:
-    """An elementwise activation f with its derivative f′: ``act(z)`` is f(z), ``act.derivative(z)`` is f′(z)."""
+    """An elementwise activation f with its derivative f′: ``act(z)`` is f(z), ``act.derivative(z)`` is f′(z).
+    ``second_derivative`` (f″, optional) is what exact Hessian-vector products need (:mod:`descent.curvature`)."""
 
     name: str
     value: Callable
     derivative: Callable
+    second_derivative: Callable | None = None
 
     def __call__(self, z):
         return self.value(z)
@@ -51,14 +54,92 @@ def _sigmoid_derivative(z):
     return s * (1 - s)
 
 
-linear = Activation("linear", lambda z: z, lambda z: np.ones_like(z))
-relu = Activation("relu", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(np.float64))
-leaky_relu = Activation("leaky_relu", lambda z: np.where(z > 0, z, 0.01 * z), lambda z: np.where(z > 0, 1.0, 0.01))
-sigmoid = Activation("sigmoid", _sigmoid, _sigmoid_derivative)
-tanh = Activation("tanh", np.tanh, lambda z: 1 - np.tanh(z) ** 2)
+def _zero(z):
+    return np.zeros_like(z, dtype=np.float64)
+
+
+def _sigmoid_second(z):
+    s = _sigmoid(z)
+    return s * (1 - s) * (1 - 2 * s)
+
+
+def _tanh_second(z):
+    t = np.tanh(z)
+    return -2 * t * (1 - t**2)
+
+
+linear = Activation("linear", lambda z: z, lambda z: np.ones_like(z), _zero)
+relu = Activation("relu", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(np.float64), _zero)
+leaky_relu = Activation("leaky_relu", lambda z: np.where(z > 0, z, 0.01 * z), lambda z: np.where(z > 0, 1.0, 0.01),
+                        _zero)
+sigmoid = Activation("sigmoid", _sigmoid, _sigmoid_derivative, _sigmoid_second)
+tanh = Activation("tanh", np.tanh, lambda z: 1 - np.tanh(z) ** 2, _tanh_second)
 elu = Activation("elu", lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0))),  # α = 1: α(eᶻ − 1) for z ≤ 0
-                 lambda z: np.where(z > 0, 1.0, np.exp(np.minimum(z, 0))))
-ACTIVATIONS = {act.name: act for act in (linear, relu, leaky_relu, sigmoid, tanh, elu)}
+                 lambda z: np.where(z > 0, 1.0, np.exp(np.minimum(z, 0))),
+                 lambda z: np.where(z > 0, 0.0, np.exp(np.minimum(z, 0))))
+
+
+# The smooth activations of today's networks (σ the sigmoid, Φ and φ the standard normal CDF and density).
+# Each is f(z) = z·g(z) for a smooth gate g that goes from 0 (z → −∞) to 1 (z → +∞).
+
+def _silu(z):
+    return z * _sigmoid(z)
+
+
+def _silu_derivative(z):  # σ(1 + z(1 − σ))
+    s = _sigmoid(z)
+    return s * (1 + z * (1 - s))
+
+
+def _silu_second(z):  # σ(1 − σ)(2 + z(1 − 2σ))
+    s = _sigmoid(z)
+    return s * (1 - s) * (2 + z * (1 - 2 * s))
+
+
+def _mish_parts(z):
+    s, t = _sigmoid(z), np.tanh(np.logaddexp(0, z))  # softplus(z) = log(1 + eᶻ), without overflow
+    return s, t
+
+
+def _mish_derivative(z):  # t + zσ(1 − t²),  t = tanh(softplus z)
+    s, t = _mish_parts(z)
+    return t + z * s * (1 - t**2)
+
+
+def _mish_second(z):  # (1 − t²)σ(2 + z(1 − σ − 2tσ))
+    s, t = _mish_parts(z)
+    return (1 - t**2) * s * (2 + z * (1 - s - 2 * t * s))
+
+
+def _normal_pdf(z):
+    return np.exp(-0.5 * np.square(z)) / np.sqrt(2 * np.pi)
+
+
+_C, _A = np.sqrt(2 / np.pi), 0.044715  # GELU's tanh approximation: u = c(z + a z³)
+
+
+def _gelu_tanh_parts(z):
+    t = np.tanh(_C * (z + _A * z**3))
+    return t, _C * (1 + 3 * _A * z**2)  # tanh u and u′
+
+
+def _gelu_tanh_derivative(z):  # ½(1 + t) + ½z(1 − t²)u′
+    t, du = _gelu_tanh_parts(z)
+    return 0.5 * (1 + t) + 0.5 * z * (1 - t**2) * du
+
+
+def _gelu_tanh_second(z):  # (1 − t²)(u′ + ½z(u″ − 2t u′²)),  u″ = 6acz
+    t, du = _gelu_tanh_parts(z)
+    return (1 - t**2) * (du + 0.5 * z * (6 * _A * _C * z - 2 * t * du**2))
+
+
+silu = Activation("silu", _silu, _silu_derivative, _silu_second)  # z σ(z): Swish with β = 1, torch's F.silu
+mish = Activation("mish", lambda z: z * np.tanh(np.logaddexp(0, z)), _mish_derivative, _mish_second)
+gelu = Activation("gelu", lambda z: z * special.ndtr(z),  # z Φ(z), exact: torch's F.gelu(approximate="none")
+                  lambda z: special.ndtr(z) + z * _normal_pdf(z), lambda z: _normal_pdf(z) * (2 - np.square(z)))
+gelu_tanh = Activation("gelu_tanh", lambda z: 0.5 * z * (1 + _gelu_tanh_parts(z)[0]),  # F.gelu(approximate="tanh")
+                       _gelu_tanh_derivative, _gelu_tanh_second)
+ACTIVATIONS = {act.name: act for act in (linear, relu, leaky_relu, sigmoid, tanh, elu, silu, mish, gelu, gelu_tanh)}
 
 INITS = ("zeros", "normal", "xavier", "he")
 
@@ -331,8 +412,10 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
     own batch order, drawn by ``default_rng(seed[r])`` (so seeds can vary the batch order as well as the
     initial weights, as the book's evidence standard asks). ``clip_norm`` rescales each model's gradient to at most that norm before the step.
     A model whose loss becomes non-finite is frozen at NaN and reported in ``History.diverged_at``; the others go
-    on. ``progress=True`` shows a tqdm bar over the epochs. BLAS runs on one thread meanwhile: matrices this small
-    gain nothing from more, and extra threads stall badly when the CPU is shared.
+    on. A network with a ``training`` mode (:class:`descent.layers.NormMLP`) takes its steps in training mode and
+    is evaluated (losses, accuracies, gradient norms) in eval mode. ``progress=True`` shows a tqdm bar over the
+    epochs. BLAS runs on one thread meanwhile: matrices this small gain nothing from more, and extra threads stall
+    badly when the CPU is shared.
     """
     if not isinstance(net, MLP):
         raise TypeError(f"net must be a descent.nn.MLP; got {net!r:.80}")
@@ -362,6 +445,9 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
         net.theta[history._diverged_at >= 0] = np.nan
 
     def record(epoch):
+        training = getattr(net, "training", None)  # normalisation layers (descent.layers): evaluate in eval mode
+        if training is not None:
+            net.training = False
         zs, activations = net._forward(X)
         history.loss[epoch], grad = net._backward(zs, activations, y)
         freeze_diverged(history.loss[epoch], epoch)
@@ -370,6 +456,8 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
         history.test_loss[epoch] = _cross_entropy(logits, y_test)[0]
         for accuracy, z, labels in ((history.accuracy, zs[-1], y), (history.test_accuracy, logits, y_test)):
             accuracy[epoch] = np.where(history.diverged, np.nan, np.mean(z.argmax(axis=-1) == labels, axis=-1))
+        if training is not None:
+            net.training = training
 
     epoch_range = range(1, epochs + 1)
     if progress:
