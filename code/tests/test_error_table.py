@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import descent
-from descent import (buggy, data, evidence, ewma, experiments, functions, linear, newton, nn, noisy, quadratic,
-                     schedules)
+from descent import (buggy, curvature, data, diagnostics, evidence, ewma, experiments, functions, layers, linear,
+                     newton, nn, noisy, quadratic, schedules)
 from descent.trajectory import run, steps_on_stream
 
 Q = functions.Quadratic(np.diag([1.0, 10.0]))
@@ -251,8 +251,8 @@ TABLE = [
     ("init_std(init='glorot')", lambda: nn.init_std("glorot", 3, 4), ValueError,
      r"init must be one of 'zeros', 'normal', 'xavier', 'he'; got 'glorot'"),
     ("MLP(activation='swish')", lambda: nn.MLP([3, 2], activation="swish"), ValueError,
-     (r"activation must be one of \('linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'elu'\) or an Activation; "
-      r"got 'swish'")),
+     (r"activation must be one of \('linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'elu', 'silu', 'mish', "
+      r"'gelu', 'gelu_tanh'\) or an Activation; got 'swish'")),
     ("MLP(sizes=[3])", lambda: nn.MLP([3]), ValueError,
      r"sizes must be a sequence of at least 2 layer widths \(inputs, …, classes\); got \[3\]"),
     ("MLP(sizes with 0)", lambda: nn.MLP([3, 0, 2]), ValueError, r"sizes\[1\] must be an integer >= 1; got 0"),
@@ -294,6 +294,46 @@ TABLE = [
      r"configs must be an integer >= 1; got 0"),
     ("seeded(seed=-1)", lambda: experiments.seeded([3, 2], configs=2, seed=-1), ValueError,
      r"seed must be an integer >= 0; got -1"),
+    # curvature, layers, diagnostics (the networks of issue 14)
+    ("loss_and_grad(loss='mse2')", lambda: curvature.loss_and_grad(NET, SPLIT.X_train, SPLIT.y_train, loss="mse2"),
+     ValueError, r"loss must be one of \('cross_entropy', 'mse'\); got 'mse2'"),
+    ("loss_grad_hvp(v of another shape)", lambda: curvature.loss_grad_hvp(NET, SPLIT.X_train, SPLIT.y_train,
+                                                                          np.ones(3)),
+     ValueError, r"v must have the shape of net.theta, \(26,\); got shape \(3,\)"),
+    ("hvp(net='a')", lambda: curvature.hvp("a", SPLIT.X_train, SPLIT.y_train, np.ones(26)), TypeError,
+     r"net must be a descent.nn.MLP or a network of descent.layers; got 'a'"),
+    ("hessian(eps=-1)", lambda: curvature.hessian(NET, SPLIT.X_train, SPLIT.y_train, eps=-1), ValueError,
+     r"eps must be > 0; got -1"),
+    ("power_iteration(iters=0)", lambda: curvature.power_iteration(NET, SPLIT.X_train, SPLIT.y_train, iters=0),
+     ValueError, r"iters must be an integer >= 1; got 0"),
+    ("lanczos(steps=0)", lambda: curvature.lanczos(NET, SPLIT.X_train, SPLIT.y_train, steps=0), ValueError,
+     r"steps must be an integer >= 1; got 0"),
+    ("LayerNorm(eps=0)", lambda: layers.LayerNorm(4, eps=0), ValueError, r"eps must be > 0; got 0"),
+    ("BatchNorm(momentum=2)", lambda: layers.BatchNorm(4, momentum=2), ValueError,
+     r"momentum must be in \[0, 1\); got 2"),
+    ("unchanged('a')", lambda: layers.unchanged("a").__enter__(), TypeError,
+     r"net must be a descent.nn.MLP or a network of descent.layers; got 'a'"),
+    ("NormMLP(norm='group')", lambda: layers.NormMLP([3, 4, 2], norm="group"), ValueError,
+     r"norm must be one of \('batch', 'layer'\); got 'group'"),
+    ("ResidualMLP(branch_scale=-1)", lambda: layers.ResidualMLP([3, 4, 4, 2], branch_scale=-1), ValueError,
+     r"branch_scale must be > 0; got -1"),
+    ("relative_error(two shapes)", lambda: diagnostics.relative_error(np.ones(2), np.ones(3)), ValueError,
+     r"a and b must have the same shape; got \(2,\) and \(3,\)"),
+    ("numerical_gradient(h=0)", lambda: diagnostics.numerical_gradient(lambda t: 0.0, np.ones(2), h=0), ValueError,
+     r"h must be > 0; got 0"),
+    ("gradient_check(loss_and_grad='a')", lambda: diagnostics.gradient_check("a", np.ones(2)), TypeError,
+     r"loss_and_grad must be a function θ → \(loss, gradient\); got 'a'"),
+    ("update_ratios(before of another shape)", lambda: diagnostics.update_ratios(NET, np.ones(3), NET.theta),
+     ValueError, r"before must have the shape of net.theta, \(26,\); got shape \(3,\)"),
+    ("signal_rms(net='a')", lambda: diagnostics.signal_rms("a", SPLIT.X_train), TypeError,
+     r"net must be a descent.nn.MLP \(or a descent.layers network\); got 'a'"),
+    ("dead_units(X of another width)", lambda: diagnostics.dead_units(NET, np.ones((4, 5))), ValueError,
+     r"X must have shape \(batch, 3\); got shape \(4, 5\)"),
+    ("saturated_units(threshold=-1)", lambda: diagnostics.saturated_units(NET, SPLIT.X_train, threshold=-1),
+     ValueError, r"threshold must be > 0; got -1"),
+    ("lr_range_test(lr_min > lr_max)", lambda: diagnostics.lr_range_test(NET, descent.SGD, SPLIT.X_train,
+                                                                          SPLIT.y_train, lr_min=1.0, lr_max=0.1),
+     ValueError, r"lr_min must be < lr_max; got lr_min=1.0, lr_max=0.1"),
     # evidence
     ("interval(one seed)", lambda: evidence.interval([0.5]), ValueError,
      r"samples must be a 1-D list of at least 2 results, one per seed; got shape \(1,\)"),
@@ -310,7 +350,7 @@ TABLE = [
 # result records, built by the package, not by learners
 RECORDS = {"Trajectory", "Endpoints", "Weather", "Split", "History", "Interval", "Paired"}
 MODULES = (descent.optimizers, schedules, ewma, descent.trajectory, functions, quadratic, noisy, linear, newton,
-           data, nn, experiments, evidence, buggy)
+           data, nn, experiments, evidence, buggy, curvature, layers, diagnostics)
 
 
 @pytest.mark.parametrize("label, call, error, pattern", TABLE, ids=[row[0] for row in TABLE])

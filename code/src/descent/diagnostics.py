@@ -60,6 +60,8 @@ def gradient_check(loss_and_grad, theta, h=1e-5, n_coords=None, seed=0):
 
     ``net.theta`` ends as it started: `loss_and_grad` is called at `theta` last.
     """
+    if not callable(loss_and_grad):
+        raise TypeError(f"loss_and_grad must be a function θ → (loss, gradient); got {_args.describe(loss_and_grad)}")
     theta = np.array(_args.real_array("theta", theta), dtype=np.float64)
     if theta.ndim != 1:
         raise ValueError(f"theta must be a 1-D parameter vector; got shape {theta.shape}")

@@ -109,6 +109,8 @@ NORMS = ("batch", "layer")
 def unchanged(net):
     """``with unchanged(net):`` restores ``net.theta`` and any batch-norm running statistics on exit: for probes
     that move θ or run forward passes in training mode (finite differences, a learning-rate range test)."""
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be a descent.nn.MLP or a network of descent.layers; got {_args.describe(net)}")
     theta = net.theta.copy()
     norms = [n for n in getattr(net, "norms", ()) if isinstance(n, BatchNorm)]
     stats = [(n.running_mean.copy(), n.running_var.copy()) for n in norms]
