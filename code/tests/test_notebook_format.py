@@ -3,7 +3,8 @@
 The rules (README, "Adding a chapter"):
 
 1. every code cell is formatted by ``ruff format`` (ruff.toml: 79 characters), and no line, comments and strings
-   included, is longer than 79 characters, so code fits the column at 1280 px without scrolling;
+   included, is longer than 79 characters, so code fits the column at 1280 px without scrolling; the same length
+   holds for code blocks in the text (```python fences, solutions included);
 2. the Colab install lines are the first code cell, alone, tagged ``remove-cell`` (it runs on Colab, the HTML
    book does not show it);
 3. cells tagged ``claim`` (the assertions behind the prose) are tagged ``remove-cell`` too;
@@ -16,6 +17,7 @@ The browser test (test_browser.py) checks the built pages; these checks run with
 import base64
 import json
 import pathlib
+import re
 import struct
 import subprocess
 import sys
@@ -37,6 +39,23 @@ def tags(cell):
     return set(cell.get("metadata", {}).get("tags", []))
 
 
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*(\{[^}]*\})?\s*(\S*)")
+CODE_DIRECTIVES = {None, "{code-block}", "{code}", "{code-cell}", "{sourcecode}"}
+
+
+def fenced_code(markdown):
+    """Lines of the code blocks in a markdown cell: plain fences and code directives, also inside a directive."""
+    stack = []  # open fences: (marker, holds code)
+    for line in markdown.splitlines():
+        fence = FENCE.match(line)
+        if fence and stack and fence.group(1) == stack[-1][0] and not (fence.group(2) or fence.group(3)):
+            stack.pop()
+        elif fence and not (stack and stack[-1][1]):
+            stack.append((fence.group(1), fence.group(2) in CODE_DIRECTIVES))
+        elif stack and stack[-1][1]:
+            yield line
+
+
 def png_widths(cell):
     """Pixel widths of the PNG images in a cell's outputs (shown directly or kept for glue)."""
     for output in cell.get("outputs", []):
@@ -55,6 +74,19 @@ def test_code_lines_fit_the_column(path):
         if len(line) > LINE_LENGTH
     ]
     assert not long, f"lines over {LINE_LENGTH} characters:\n" + "\n".join(long)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_code_in_the_text_fits_the_column(path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    long = [
+        f"cell {i}: {len(line)} characters: {line[:60]}…"
+        for i, cell in enumerate(cells)
+        if cell["cell_type"] == "markdown"
+        for line in fenced_code("".join(cell["source"]))
+        if len(line) > LINE_LENGTH
+    ]
+    assert not long, f"lines of code blocks over {LINE_LENGTH} characters:\n" + "\n".join(long)
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
