@@ -447,3 +447,14 @@ def test_colab_cell_removed_and_plotting_code_folded(visits, page_path):
     found = visits[page_path].page.evaluate(COLAB_AND_PLOTTING)
     assert not found["colab"], f"Colab install cell in the page (tag it remove-cell): {found['colab']}"
     assert not found["plotting"], "plotting-only cells shown (tag them hide-input):\n" + "\n".join(found["plotting"])
+
+
+@pages_param()
+def test_figures_shown_at_full_size(visits, page_path):
+    """A figure wider than the column is shrunk, and its text with it: figures are at most 7 in wide at 100 dpi."""
+    shrunk = visits[page_path].page.evaluate("""() => [...document.querySelectorAll("article img")]
+        .filter(img => img.naturalWidth > 0 && img.getClientRects().length
+                       && img.getBoundingClientRect().width < 0.95 * img.naturalWidth)
+        .map(img => `${img.naturalWidth} px shown at ${Math.round(img.getBoundingClientRect().width)} px: `
+                    + (img.getAttribute("alt") || img.src).slice(0, 60))""")
+    assert not shrunk, "figures shrunk to fit the column (their text too):\n" + "\n".join(shrunk[:15])
