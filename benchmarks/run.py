@@ -466,7 +466,7 @@ def bench_build(cfg):
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True, timeout=600)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=600)
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-        env.update(PATH=f"{venv / 'bin'}:{env['PATH']}", VIRTUAL_ENV=str(venv))
+        env.update(PATH=f"{venv / 'bin'}:{env['PATH']}", VIRTUAL_ENV=str(venv), PIP_NO_CACHE_DIR="1")
         command = quickstart_commands(clone / "README.md")[0]
         install, build = command.split(" && ", 1)
         steps = {"install": _timed(install, clone, env), "build": _timed(build, clone, env)}
