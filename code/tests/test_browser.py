@@ -432,9 +432,9 @@ COLAB_AND_PLOTTING = r"""() => {
         const input = cell.querySelector(".cell_input");
         if (!input || folded(input)) continue;
         const lines = input.textContent.split("\n").map(l => l.trim()).filter(l => l && !l.startsWith("#"));
-        const plots = lines.filter(l => /(^|[^\w.])(plt|ax|axs|axes|fig|ax\d|ax_\w+|cbar|im|cs)\b\s*[.\[]|\.(set_\w+|legend|annotate|axhline|axvline|plot|scatter|fill_between|imshow|contourf?|text|colorbar)\(/.test(l));
+        const plots = lines.filter(l => /(^|[^\w.])(plt|plots|ax|axs|axes|fig|ax\d|ax_\w+|cbar|im|cs)\b\s*[.\[]|\.(set_\w+|legend|annotate|axhline|axvline|plot|scatter|fill_between|imshow|contourf?|text|colorbar)\(/.test(l));
         const computes = /\bdescent\.(?!plots\b)\w+|(^|[^\w.])run\(/.test(input.textContent);
-        if (!computes && plots.length >= 6 && plots.length >= 0.6 * lines.length)
+        if (!computes && plots.length >= 3)
             plotting.push(`${plots.length} of ${lines.length} lines plot: ${JSON.stringify(lines[0].slice(0, 60))}`);
     }
     return {colab, plotting};
@@ -443,7 +443,11 @@ COLAB_AND_PLOTTING = r"""() => {
 
 @pages_param()
 def test_colab_cell_removed_and_plotting_code_folded(visits, page_path):
-    """The Colab install cell is tagged remove-cell; plotting-only cells hide-input ("show code")."""
+    """The Colab install cell is tagged remove-cell; plotting-only cells hide-input ("show code").
+
+    A plotting-only cell: three lines or more of matplotlib or ``descent.plots`` and no other call of ``descent``
+    (a cell that computes with ``descent`` stays visible, plotting included).
+    """
     found = visits[page_path].page.evaluate(COLAB_AND_PLOTTING)
     assert not found["colab"], f"Colab install cell in the page (tag it remove-cell): {found['colab']}"
     assert not found["plotting"], "plotting-only cells shown (tag them hide-input):\n" + "\n".join(found["plotting"])
