@@ -1,6 +1,6 @@
 """Draw the landing page's figure: the book's optimizers racing down the Rosenbrock valley, the wrong Adam among them.
 
-    python scripts/make_landing.py     # writes landing.png at the repository root (intro.md shows it)
+    python scripts/make_landing.py     # writes _ext/static/landing.png (intro.md shows it)
 
 Every number comes from `descent`: each optimizer runs 500 steps from (−1.5, 2.5) at the learning rate that ends
 lowest on a grid of 26 rates from 1e-5 to 1 among those whose loss never rises above its start (all 26 run at once,
@@ -76,7 +76,7 @@ def main():
     fn, runs = race()
     check_caption(runs)
     fig = draw(fn, runs)
-    fig.savefig(ROOT / "landing.png", dpi=100)
+    fig.savefig(ROOT / "_ext" / "static" / "landing.png", dpi=100)  # _ext/ is copied into the student edition
     for name, (lr, traj) in runs.items():
         print(f"{name:20} α = {lr:.3g}  f after {STEPS} steps = {traj.values[-1]:.3g}")
 
