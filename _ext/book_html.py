@@ -8,7 +8,8 @@
   empty, so a first visit logged "Got invalid theme mode: ." as a console error. The default mode becomes ``light``
   (the figures are drawn on white); the theme switch still offers dark. ``html_context.default_mode`` in the
   configuration wins.
-- A small stylesheet, ``_ext/static/book.css``: theme text below WCAG AA contrast, and the animation player.
+- A small stylesheet, ``_ext/static/book.css``: theme text below WCAG AA contrast, the animation player, and a text
+  column that holds a 79-character line of code at 1280 px.
 """
 
 import pathlib

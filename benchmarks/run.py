@@ -8,7 +8,9 @@
 2. MLP training: an epoch of the 64-64-10 MLP on the digits (batch 32, Adam), ``descent.nn`` against torch.
 3. Optimizer step at scale: one step of each optimizer on 10 M float32 parameters against ``torch.optim``
    (foreach and fused), with the bytes of state per parameter and the peak extra memory of a step.
-4. The book (full run only): execution time of every notebook and of the whole book, and the build time.
+4. The book (full run only): execution time and peak memory of every notebook; the README's first Quick-start
+   command in a fresh clone (install + build), rebuilds, and ten fresh builds in a row (a stall shows there).
+   ``--book-only`` runs just this part and replaces it in the published results.
 
 Timings are medians of repeats after a warm-up. Every number is a wall-clock time on a machine that may be shared,
 so the load average is recorded at the start and at the end. torch is optional: without it the comparisons are
@@ -24,6 +26,7 @@ import math
 import os
 import pathlib
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -41,7 +44,7 @@ NOTEBOOK_BUDGET = 20.0  # seconds per notebook (DESIGN.md)
 
 FULL = dict(sweep_runs=10_000, sweep_steps=1_000, loop_runs=500, run_loop_runs=30, sweep_repeats=3,
             mlp_epochs=10, mlp_seeds=3, step_params=10_000_000, step_repeats=7, torch_all_threads=True, memory=True,
-            book=True)
+            book=True, fresh_builds=10)
 QUICK = dict(sweep_runs=2_000, sweep_steps=50, loop_runs=50, run_loop_runs=4, sweep_repeats=2,
              mlp_epochs=1, mlp_seeds=1, step_params=100_000, step_repeats=3, torch_all_threads=False, memory=False,
              book=False)
@@ -383,52 +386,114 @@ def _load_execute():
 
 
 def _execute_in_fresh_process(path):
-    """Run one notebook with scripts/execute.py in a new Python process; its run time in seconds.
+    """Run one notebook with scripts/execute.py in a new Python process: its run time (s) and the kernel's peak MB.
 
     One process per notebook: when one process started kernel after kernel, the sixth notebook sometimes waited
     for nbclient's 300 s cell timeout with both kernel and client idle, which no reader would see.
     """
     done = subprocess.run([sys.executable, __file__, "--execute-notebook", str(path)], check=True,
                           capture_output=True, text=True, timeout=900)
-    return float(done.stdout.split()[-1])
+    seconds, peak_mb, cpu = map(float, done.stdout.split()[-3:])
+    return seconds, peak_mb, cpu
+
+
+def _cpu_seconds(who=resource.RUSAGE_CHILDREN):
+    """User + system CPU seconds of `who` (by default the finished child processes): a stall costs none."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _peak_child_mb():
+    """Peak resident memory of the largest finished child process (the kernel, shut down and waited for), in MB."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # Linux reports kB
 
 
 def bench_book(cfg):
+    when = {"date": machine()["date"], "load_average_start": list(os.getloadavg())}
     rows = []
     with tempfile.TemporaryDirectory() as tmp:  # never rewrite chapters/: run copies of the notebooks
         chapters = pathlib.Path(tmp) / "chapters"
         shutil.copytree(ROOT / "chapters", chapters, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
         for path in sorted(chapters.glob("*.ipynb")):
-            seconds = _execute_in_fresh_process(path)
-            rows.append({"notebook": path.name, "seconds": seconds, "over_budget": seconds > NOTEBOOK_BUDGET})
+            seconds, peak_mb, cpu = _execute_in_fresh_process(path)
+            rows.append({"notebook": path.name, "seconds": seconds, "over_budget": seconds > NOTEBOOK_BUDGET,
+                         "peak_mb": peak_mb, "cpu_s": cpu})
     total = sum(r["seconds"] for r in rows)
-    build = _build_seconds()
-    targets = [target("whole book, executed notebook by notebook (s)", total, 120, unit=" s")]
-    if build.get("seconds") is not None:
-        targets.append(target("book build from scratch: execute + HTML (s)", build["seconds"], 300, unit=" s"))
-    return {"id": "book", "title": "The book: notebook execution and build", "rows": rows, "total_s": total,
+    targets = [target("whole book, executed notebook by notebook (s)", total, 120, unit=" s"),
+               target("largest peak memory of a notebook's kernel (MB)", max(r["peak_mb"] for r in rows),
+                      NOTEBOOK_MEMORY_MB, unit=" MB")]
+    build = bench_build(cfg)
+    targets += build.pop("targets")
+    when["load_average_end"] = list(os.getloadavg())
+    return {"id": "book", "measured": when, "title": "The book: notebook execution, memory and build", "rows": rows, "total_s": total,
             "build": build, "targets": targets,
             "notes": [f"Notebooks over {NOTEBOOK_BUDGET:g} s are flagged. Each notebook runs on a copy, in a fresh "
-                      "kernel and a fresh process (scripts/execute.py); the build (jupyter-book build --all) "
-                      "executes them again."]}
+                      "kernel and a fresh process (scripts/execute.py); peak memory is the kernel's peak resident "
+                      f"set (Binder gives about 2 GB; the budget is {NOTEBOOK_MEMORY_MB} MB).",
+                      "The build reads the outputs stored in the notebooks (execute_notebooks: off in _config.yml): "
+                      "the tests (nbval, strict) prove them equal to fresh ones, and `python scripts/execute.py` "
+                      "re-executes them."]}
 
 
-def _build_seconds():
-    """Time ``jupyter-book build --all`` on a copy of the repository (the HTML is thrown away)."""
-    executable = pathlib.Path(sys.executable).with_name("jupyter-book")
-    if not executable.exists():
-        return {"seconds": None, "error": "jupyter-book is not installed"}
+# The build, as a newcomer runs it ----------------------------------------------------------------------------------
+
+NOTEBOOK_MEMORY_MB = 1024
+QUICKSTART_S, REBUILD_S = 180, 60
+
+
+def quickstart_commands(readme=ROOT / "README.md"):
+    """The commands of the README's Quick start (its first bash block), as .ci/run reads them."""
+    text = readme.read_text(encoding="utf-8")
+    block = text.split("## Quick start", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def _timed(command, cwd, env, timeout=1800):
+    """Wall-clock and CPU seconds of a shell command; the last line of its error output if it failed."""
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    done = subprocess.run(["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL)
+    seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
+    error = (done.stderr.strip().splitlines() or ["failed"])[-1][:200] if done.returncode else None
+    return {"command": command, "seconds": seconds, "cpu_s": cpu, **({"error": error} if error else {})}
+
+
+def bench_build(cfg):
+    """The README's first Quick-start command in a fresh clone and a fresh virtual environment, then rebuilds.
+
+    1. ``git clone`` of this repository (its committed HEAD), ``python -m venv``, then the first Quick-start command
+       (install + build), its two halves timed apart;
+    2. a rebuild with nothing changed, and one after editing a chapter (``jupyter-book build .``);
+    3. ``cfg["fresh_builds"]`` builds in a row, each after deleting ``_build``: a stall shows as an outlier.
+    """
     with tempfile.TemporaryDirectory() as tmp:
-        copy = pathlib.Path(tmp) / "book"
-        shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns("_build", ".git", ".ipynb_checkpoints",
-                                                                  ".pytest_cache", ".hypothesis"))
-        start = time.perf_counter()
-        done = subprocess.run([str(executable), "build", "--all", str(copy)], capture_output=True, text=True,
-                              timeout=1800)
-        seconds = time.perf_counter() - start
-    if done.returncode:
-        return {"seconds": seconds, "error": done.stderr.strip().splitlines()[-1][:200] if done.stderr else "failed"}
-    return {"seconds": seconds}
+        tmp = pathlib.Path(tmp)
+        clone, venv = tmp / "book", tmp / "venv"
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True, timeout=600)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=600)
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+        env.update(PATH=f"{venv / 'bin'}:{env['PATH']}", VIRTUAL_ENV=str(venv), PIP_NO_CACHE_DIR="1")
+        command = quickstart_commands(clone / "README.md")[0]
+        install, build = command.split(" && ", 1)
+        steps = {"install": _timed(install, clone, env), "build": _timed(build, clone, env)}
+        steps["rebuild_unchanged"] = _timed("jupyter-book build .", clone, env)
+        (clone / "chapters" / "05_momentum.ipynb").touch()
+        steps["rebuild_one_chapter"] = _timed("jupyter-book build .", clone, env)
+        fresh = [_timed(f"rm -rf _build && {build}", clone, env) for _ in range(cfg["fresh_builds"])]
+    first = steps["install"]["seconds"] + steps["build"]["seconds"]
+    fresh_s = [f["seconds"] for f in fresh]
+    idle = max(f["seconds"] - f["cpu_s"] for f in fresh)  # seconds a build waited: for the CPU, or on a stall
+    failed = [s["command"] for s in [*steps.values(), *fresh] if "error" in s]
+    targets = [target("first Quick-start command from a fresh clone: install + build (s)", first, QUICKSTART_S,
+                      unit=" s"),
+               target("rebuild after editing one chapter (s)", steps["rebuild_one_chapter"]["seconds"], REBUILD_S,
+                      unit=" s"),
+               target(f"slowest of {len(fresh)} fresh builds in a row (s)", max(fresh_s), REBUILD_S, unit=" s"),
+               target(f"largest wall-clock minus CPU time of the {len(fresh)} builds (s)", idle, REBUILD_S,
+                      unit=" s")]
+    if failed:
+        targets.append(target("commands that failed", len(failed), 0))
+    return {"command": command, "steps": steps, "fresh_builds": fresh, "failed": failed, "targets": targets}
 
 
 # Machine, results and the table of the appendix ---------------------------------------------------------------------
@@ -512,14 +577,7 @@ def markdown(results):
                 lines += ["", f"torch Adam foreach with {section['threads_default']} threads: "
                               f"{adam['torch_foreach_default_threads']['step_ms']:.0f} ms."]
         elif section["id"] == "book":
-            lines += _table(["notebook", "execution (s)", ""],
-                            [[f"`{r['notebook']}`", f"{r['seconds']:.1f}", "**over 20 s**" if r["over_budget"]
-                              else ""] for r in rows] + [["**whole book**", f"**{section['total_s']:.0f}**", ""]])
-            build = section["build"]
-            if build.get("seconds") is not None:
-                status = f" (failed: {build['error']})" if "error" in build else ""
-                lines += ["", f"Book build (`jupyter-book build --all`, executing every notebook): "
-                              f"{build['seconds']:.0f} s{status}."]
+            lines += _book_lines(section)
         lines += [""] + [f"- {note}" for note in section["notes"]]
         if section["targets"]:
             lines += ["", "Targets:", ""] + [
@@ -527,6 +585,46 @@ def markdown(results):
                 + ("**met**" if t["met"] else f"**not met** ({_miss(t)})") for t in section["targets"]]
         lines.append("")
     return "\n".join(lines)
+
+
+def _book_lines(section):
+    """The book's table (time and memory per notebook) and the build: first command, rebuilds, fresh builds."""
+    rows, when = section["rows"], section["measured"]
+    lines = [f"Measured on {when['date']}; load average {when['load_average_start'][0]:.1f} at the start and "
+             f"{when['load_average_end'][0]:.1f} at the end of this part.", ""]
+    lines += _table(["notebook", "execution (s)", "CPU (s)", "peak memory (MB)", ""],
+                   [[f"`{r['notebook']}`", f"{r['seconds']:.1f}", f"{r['cpu_s']:.1f}", f"{r['peak_mb']:.0f}",
+                     "**over 20 s**" if r["over_budget"] else ""] for r in rows]
+                   + [["**whole book**", f"**{section['total_s']:.0f}**", f"{sum(r['cpu_s'] for r in rows):.0f}",
+                       "", ""]])
+    build = section["build"]
+    steps, fresh = build["steps"], build["fresh_builds"]
+    wall_cpu = lambda step: f"{step['seconds']:.0f} s ({step['cpu_s']:.0f} s CPU)"  # noqa: E731
+    lines += ["", f"The first Quick-start command, `{build['command']}`, in a fresh clone and a fresh virtual "
+                  f"environment: install {wall_cpu(steps['install'])}, build {wall_cpu(steps['build'])}, "
+                  f"{steps['install']['seconds'] + steps['build']['seconds']:.0f} s in all. Rebuild with nothing "
+                  f"changed: {wall_cpu(steps['rebuild_unchanged'])}; after editing one chapter: "
+                  f"{wall_cpu(steps['rebuild_one_chapter'])}.",
+              "", f"{len(fresh)} fresh builds in a row (`_build` deleted before each), wall-clock (CPU) seconds: "
+                  + ", ".join(f"{f['seconds']:.0f} ({f['cpu_s']:.0f})" for f in fresh)
+                  + ". A stall would show as a build whose wall-clock time far exceeds its CPU time."]
+    if build["failed"]:
+        lines += ["", "Failed: " + "; ".join(f"`{c}`" for c in build["failed"])]
+    return lines
+
+
+def rerun_book(out):
+    """Run part 4 alone and put it into the published results (`out`/results.json), replacing the old part 4."""
+    results = json.loads((out / "results.json").read_text())
+    start = time.perf_counter()
+    with threadpool_limits(limits=1, user_api="blas"):
+        section = bench_book(FULL)
+    print(f"{time.perf_counter() - start:7.1f} s  {section['title']}", flush=True)
+    results["sections"] = [s for s in results["sections"] if s["id"] != "book"] + [section]
+    (out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    (out / "results.md").write_text(markdown(results))
+    print(f"wrote {out / 'results.json'} and {out / 'results.md'}")
+    return results
 
 
 def _miss(t):
@@ -539,14 +637,19 @@ def _miss(t):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, no book: seconds (CI)")
+    parser.add_argument("--book-only", action="store_true",
+                        help="run only part 4 (the book) and replace it in the published results")
     parser.add_argument("--execute-notebook", type=pathlib.Path, help=argparse.SUPPRESS)  # used by part 4
     parser.add_argument("--out", type=pathlib.Path, default=None,
                         help="directory for results.json and results.md (default: benchmarks/ for a full run, "
                              "a temporary directory for --quick, so a quick run never replaces the published table)")
     args = parser.parse_args(argv)
     if args.execute_notebook:
-        print(_load_execute().execute(args.execute_notebook.resolve()))
+        seconds = _load_execute().execute(args.execute_notebook.resolve())
+        print(seconds, _peak_child_mb(), _cpu_seconds() + _cpu_seconds(resource.RUSAGE_SELF))
         return None
+    if args.book_only:
+        return rerun_book(args.out or ROOT / "benchmarks")
     cfg = QUICK if args.quick else FULL
     out = args.out or (pathlib.Path(tempfile.mkdtemp(prefix="benchmarks-")) if args.quick else ROOT / "benchmarks")
     out.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,8 @@
     python scripts/execute.py chapters/05_momentum.ipynb
 
 Run it after any change to a notebook or to `descent`. It prints each notebook's run time (budget: 20 s).
+This is the one command that executes the notebooks: the book's build reads their stored outputs
+(`execute_notebooks: off` in _config.yml), which the tests (nbval, strict) compare with fresh ones.
 """
 
 import pathlib

@@ -5,6 +5,9 @@ served from ``_build/html`` on a free localhost port; every request to any other
 "works offline" is enforced, not assumed. Each page is checked for console errors, failed requests, rendered
 mathematics, loaded images with alt text, headings in order, text contrast (WCAG AA), playable animations, no
 widget areas, launch buttons and its weight; a full-page screenshot of each goes to ``_build/screenshots/``.
+Reading at 1280 px: no code, output, equation, table or figure wider than the text column (folded code included),
+numbers of figures, equations, theorems and exercises per chapter (5.3, (5.2)), plotting-only code folded, and no
+Colab install cell in the page.
 
 Needs Playwright's Python package (requirements-dev.txt) and a Chromium (Debian: ``apt-get install chromium``;
 never ``playwright install``). Without them, or without a built book, the tests skip, unless the environment sets
@@ -345,3 +348,117 @@ def test_search_finds_pages(server, browser):
             json.dumps({"external": visit.external, "failed": visit.failed, "errors": visit.errors})
     finally:
         visit.close()
+
+
+# Reading at 1280 px --------------------------------------------------------------------------------------------------
+
+WIDE_BLOCKS = """() => {
+    const article = document.querySelector("article.bd-article");
+    if (!article) return [];  // a redirect page
+    const style = getComputedStyle(article);
+    const right = article.getBoundingClientRect().right - parseFloat(style.paddingRight);
+    const folded = [...article.querySelectorAll("details:not([open])")];
+    folded.forEach(d => { d.open = true; });  // folded code must fit too once a reader unfolds it
+    const blocks = "pre, div.highlight, div.cell_output, div.output, div.math, mjx-container[display='true'], "
+                   + "table, .pst-scrollable-table-container, img, div.animation";
+    const wide = [];
+    for (const el of article.querySelectorAll(blocks)) {
+        if (!el.getClientRects().length) continue;
+        const overflow = Math.max(el.scrollWidth - el.clientWidth, el.getBoundingClientRect().right - right);
+        if (overflow > 1)
+            wide.push(`${Math.round(overflow)} px too wide: <${el.tagName.toLowerCase()} class="${el.className}"> `
+                      + JSON.stringify(el.textContent.trim().slice(0, 60)));
+    }
+    folded.forEach(d => { d.open = false; });
+    return wide;
+}"""
+
+
+@pages_param()
+def test_blocks_fit_the_text_column(visits, page_path):
+    wide = visits[page_path].page.evaluate(WIDE_BLOCKS)
+    assert not wide, f"{len(wide)} blocks wider than the text column at 1280 px:\n" + "\n".join(wide[:15])
+
+
+def chapter_of(path):
+    """Chapter N of the page chapters/NN_slug.html (or a link to it), None for other pages."""
+    match = re.search(r"chapters/(\d+)_[^/#]*\.html", path)
+    return int(match.group(1)) if match else None
+
+
+NUMBERS = r"""() => {
+    const article = document.querySelector("article.bd-article") || document.body;
+    const text = el => el.textContent.replace(/\s+/g, " ").trim();
+    const kinds = /^(?:Fig\.|Table|Listing|Theorem|Lemma|Definition|Corollary|Proposition|Algorithm|Exercise|Example|Remark|Conjecture|Axiom|Criterion|Assumption|Observation|Property|Equation)\s+(\d[\d.]*)$|^\((\d[\d.]*)\)$/;
+    const defined = [...article.querySelectorAll(".caption-number, .eqno")].map(el => text(el).replace(/\s*#$/, ""));
+    const references = [...article.querySelectorAll("a.reference.internal")]
+        .map(a => [text(a), a.getAttribute("href") || ""]).filter(([t]) => kinds.test(t));
+    return {defined, references, pattern: kinds.source};
+}"""
+
+
+def _number(label, pattern):
+    match = re.match(pattern, label)
+    return match and (match.group(1) or match.group(2))
+
+
+@pages_param()
+def test_numbers_are_per_chapter(visits, page_path):
+    """In chapter N every figure, equation, theorem and exercise is N.k; references name their own chapter."""
+    chapter = chapter_of(page_path)
+    if chapter is None:
+        return
+    found = visits[page_path].page.evaluate(NUMBERS)
+    wrong = []
+    for label in found["defined"]:
+        number = _number(label, found["pattern"]) or label.strip("()")
+        if not re.fullmatch(rf"{chapter}\.\d+", number):
+            wrong.append(f"{label!r} on this page (expected {chapter}.k)")
+    for label, href in found["references"]:
+        target = chapter if href.startswith("#") else chapter_of(urllib.parse.urljoin(page_path, href))
+        number = _number(label, found["pattern"])
+        if target is not None and not re.fullmatch(rf"{target}\.\d+", number):
+            wrong.append(f"link {label!r} to {href} (expected {target}.k)")
+    assert not wrong, "numbers that are not per chapter:\n" + "\n".join(wrong[:15])
+
+
+COLAB_AND_PLOTTING = r"""() => {
+    const article = document.querySelector("article.bd-article") || document.body;
+    const folded = el => !!el.closest("details.hide, details.above-input, details.toggle-details");
+    const cells = [...article.querySelectorAll("div.cell")];
+    const colab = cells.filter(c => /google\.colab/.test(c.textContent)).map(c => c.textContent.trim().slice(0, 60));
+    const plotting = [];
+    for (const cell of cells) {
+        const input = cell.querySelector(".cell_input");
+        if (!input || folded(input)) continue;
+        const lines = input.textContent.split("\n").map(l => l.trim()).filter(l => l && !l.startsWith("#"));
+        const plots = lines.filter(l => /(^|[^\w.])(plt|plots|ax|axs|axes|fig|ax\d|ax_\w+|cbar|im|cs)\b\s*[.\[]|\.(set_\w+|legend|annotate|axhline|axvline|plot|scatter|fill_between|imshow|contourf?|text|colorbar)\(/.test(l));
+        const computes = /\bdescent\.(?!plots\b)\w+|(^|[^\w.])run\(/.test(input.textContent);
+        if (!computes && plots.length >= 3)
+            plotting.push(`${plots.length} of ${lines.length} lines plot: ${JSON.stringify(lines[0].slice(0, 60))}`);
+    }
+    return {colab, plotting};
+}"""
+
+
+@pages_param()
+def test_colab_cell_removed_and_plotting_code_folded(visits, page_path):
+    """The Colab install cell is tagged remove-cell; plotting-only cells hide-input ("show code").
+
+    A plotting-only cell: three lines or more of matplotlib or ``descent.plots`` and no other call of ``descent``
+    (a cell that computes with ``descent`` stays visible, plotting included).
+    """
+    found = visits[page_path].page.evaluate(COLAB_AND_PLOTTING)
+    assert not found["colab"], f"Colab install cell in the page (tag it remove-cell): {found['colab']}"
+    assert not found["plotting"], "plotting-only cells shown (tag them hide-input):\n" + "\n".join(found["plotting"])
+
+
+@pages_param()
+def test_figures_shown_at_full_size(visits, page_path):
+    """A figure wider than the column is shrunk, and its text with it: figures are at most 7 in wide at 100 dpi."""
+    shrunk = visits[page_path].page.evaluate("""() => [...document.querySelectorAll("article img")]
+        .filter(img => img.naturalWidth > 0 && img.getClientRects().length
+                       && img.getBoundingClientRect().width < 0.95 * img.naturalWidth)
+        .map(img => `${img.naturalWidth} px shown at ${Math.round(img.getBoundingClientRect().width)} px: `
+                    + (img.getAttribute("alt") || img.src).slice(0, 60))""")
+    assert not shrunk, "figures shrunk to fit the column (their text too):\n" + "\n".join(shrunk[:15])

@@ -14,15 +14,20 @@ from matplotlib import animation
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
+# Sizes for the book's text column (720 px at 1280 px): a figure at most 7 in wide at 100 dpi shows at full size,
+# and no text is smaller than 10 pt = 13.9 px, the size of the page's small print (13 px).
 STYLE = {
     "axes.prop_cycle": mpl.cycler(color=PALETTE),
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
     "grid.alpha": 0.3,
+    "font.size": 10,
     "axes.titlesize": 11,
     "axes.labelsize": 10,
-    "legend.fontsize": 9,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
     "legend.frameon": False,
     "figure.figsize": (6.4, 4.0),
     "figure.dpi": 100,
@@ -162,7 +167,7 @@ def animate(fn, trajectories, labels=None, frames=60, extent=None, interval=80, 
         coords = [(x[:, 0], x[:, 1]) for x in xs]
     if labels:
         ax.legend(loc="upper right", framealpha=0.8, frameon=True)
-    text = ax.text(0.02, 0.95, "", transform=ax.transAxes, fontsize=9,
+    text = ax.text(0.02, 0.95, "", transform=ax.transAxes, fontsize=10,
                    bbox=dict(facecolor="white", alpha=0.8, edgecolor="none"))
     if title:
         ax.set_title(title)
