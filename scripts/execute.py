@@ -1,6 +1,6 @@
 """Re-execute chapter notebooks in place, top to bottom, so their stored outputs are what nbval checks.
 
-    python scripts/execute.py                         # every notebook in chapters/
+    python scripts/execute.py                         # every notebook: chapters/ and evidence.ipynb
     python scripts/execute.py chapters/05_momentum.ipynb
 
 Run it after any change to a notebook or to `descent`. It prints each notebook's run time (budget: 20 s).
@@ -17,6 +17,7 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb")) + [ROOT / "evidence.ipynb"]  # every notebook page
 BUDGET = 20.0
 
 
@@ -31,7 +32,7 @@ def execute(path):
 
 
 def main(args):
-    paths = [pathlib.Path(a).resolve() for a in args] or sorted((ROOT / "chapters").glob("*.ipynb"))
+    paths = [pathlib.Path(a).resolve() for a in args] or NOTEBOOKS
     if len(paths) > 1:  # one process per notebook: kernels started one after another from one client can stall
         for path in paths:
             subprocess.run([sys.executable, __file__, str(path)], check=True)

@@ -25,7 +25,7 @@ import sys
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb")) + [ROOT / "evidence.ipynb"]  # every notebook page
 LINE_LENGTH = 79
 MAX_FIGURE_PX = 7 * 100 + 20  # 7 inches at 100 dpi, and the few pixels a tight bounding box may add
 

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-CHAPTERS = sorted((pathlib.Path(__file__).resolve().parents[2] / "chapters").glob("*.ipynb"))
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb")) + [ROOT / "evidence.ipynb"]  # every notebook page
 
 
 def code_cells(path):
