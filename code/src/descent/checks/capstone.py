@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..experiments import pick_best_lr
-from .core import Case, check
+from .core import Case, Check
 
 nan = np.nan
 
@@ -35,9 +35,20 @@ def _case(label, lrs, train_loss, val_loss):
     return Case(label, (np.array(lrs), np.array(train_loss, dtype=float), np.array(val_loss, dtype=float)))
 
 
-def check_pick_best_lr(pick_best_lr_fn):
-    """Check ``pick_best_lr(lrs, train_loss, val_loss) -> lr``: losses of shape (R learning rates, S seeds); the
-    answer is the lr with the lowest mean validation loss over seeds, among those that never diverged."""
+def _random_case(rng):
+    r, s = int(rng.integers(3, 8)), int(rng.integers(2, 6))
+    val = rng.uniform(0.1, 2, (r, s))
+    val[rng.uniform(size=(r, s)) < 0.15] = nan
+    val[int(np.argmin(np.nanmean(val, axis=1)))] = nan  # the lowest mean diverged once: it must not be chosen
+    val[int(rng.integers(r)), 0] = 0.5  # ... while an lr of the grid survives
+    val[int(rng.integers(r))] = rng.uniform(0.1, 2, s)
+    train = val - rng.uniform(0, 0.3, (r, s))
+    return _case(f"{r} random learning rates × {s} seeds, some diverged", np.sort(10.0 ** rng.uniform(-4, 0, r)),
+                 train, val)
+
+
+def pick_check():
+    """The check of ``pick_best_lr(lrs, train_loss, val_loss) -> lr``."""
     cases = [
         _case("4 learning rates × 2 seeds, nothing diverged", [1e-3, 1e-2, 1e-1, 1.0],
               [[2.0, 2.0], [1.0, 1.1], [0.3, 0.2], [0.05, 0.1]],
@@ -66,4 +77,10 @@ def check_pick_best_lr(pick_best_lr_fn):
         "seeds": _luckiest_seed,
         "you returned the position i in the grid; return the learning rate itself, lrs[i]": _index,
     }
-    return check("choosing the learning rate from a sweep", pick_best_lr_fn, pick_best_lr, cases, mistakes)
+    return Check("choosing the learning rate from a sweep", pick_best_lr, cases, mistakes, random_case=_random_case)
+
+
+def check_pick_best_lr(pick_best_lr_fn):
+    """Check ``pick_best_lr(lrs, train_loss, val_loss) -> lr``: losses of shape (R learning rates, S seeds); the
+    answer is the lr with the lowest mean validation loss over seeds, among those that never diverged."""
+    return pick_check().run(pick_best_lr_fn)
