@@ -33,7 +33,6 @@ import json
 import os
 import pathlib
 import pickle
-import resource
 import shlex
 import shutil
 import signal
@@ -42,12 +41,10 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 
+import descent.checks
 import nbformat
 import numpy as np
 import yaml
-
-import descent.checks
-from descent.checks.core import Case
 from descent.checks.hidden import hidden_cases
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -287,7 +284,7 @@ def namespaces_available():
     """True if `unshare` can make user, mount, PID and network namespaces here (not in every container)."""
     try:
         return subprocess.run(["unshare", "-rmnpf", "--mount-proc", "--kill-child", "true"], capture_output=True,
-                              timeout=20).returncode == 0
+                              timeout=20, check=False).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
 
@@ -313,10 +310,10 @@ class Sandbox:
     file_mb: int = 200
 
     def _limits(self):
-        memory = self.memory_mb * 2**20
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (self.file_mb * 2**20,) * 2)
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        """The `prlimit` prefix that caps memory (address space), file size and core dumps, if prlimit exists."""
+        if not shutil.which("prlimit"):
+            return []
+        return ["prlimit", f"--as={self.memory_mb * 2**20}", f"--fsize={self.file_mb * 2**20}", "--core=0", "--"]
 
     def run(self, box, argv, timeout, env=None):
         """Run argv (paths relative to `box`) in the folder `box`; kill everything it started after `timeout` s.
@@ -336,9 +333,8 @@ class Sandbox:
             mounts.append(f"mount --bind {shlex.quote(str(box))} {shlex.quote(str(self.base))}")
             script = " && ".join([*mounts, f"cd {shlex.quote(str(view))}", "exec " + shlex.join(argv)])
             argv = ["unshare", "-rmnpf", "--mount-proc", "--kill-child", "sh", "-c", script]
-        process = subprocess.Popen(argv, cwd=box, env=environment, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-                                   preexec_fn=self._limits)
+        process = subprocess.Popen(self._limits() + argv, cwd=box, env=environment, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             process.wait(timeout=timeout)
             return None
@@ -386,7 +382,7 @@ def run_submission(nb, exercises, sandbox, timeout, notebook_timeout, settings):
         (second / "home").mkdir()
         work, cases = [], {}
         for exercise in graded:
-            made, cases[exercise.label] = grading_cases(exercise, settings)
+            cases[exercise.label] = grading_cases(exercise, settings)[1]
             blob = first / "work" / blobs.get(exercise.label, "missing")
             if blob.is_file() and blob.stat().st_size < 50 * 2**20:
                 shutil.copy2(blob, second / blob.name)
@@ -417,15 +413,17 @@ USES_DESCENT = "uses the package descent"
 
 
 def score(exercise, cases, answer):
-    """(points, feedback lines) of one coding exercise, judged here from what the sandbox says it returned."""
+    """(points, feedback lines) of one coding exercise, judged here from what the sandbox says it returned: the
+    points are earned on the hidden cases only (the visible ones can be hard-coded), the feedback covers all."""
     made = descent.checks.CHECKS[exercise.check](*exercise.variant)
-    if not isinstance(answer, dict) or "cases" not in answer:
-        reason = str(answer.get("error", "")) if isinstance(answer, dict) else ""
+    if not isinstance(answer, dict) or "cases" not in answer or any(
+            isinstance(c, dict) and c.get("failure") == USES_DESCENT for c in answer["cases"]):
+        reason = str(answer.get("error", USES_DESCENT)) if isinstance(answer, dict) else ""
         if "descent" in reason:
-            return 0.0, [f"0 points: your `{exercise.function}` {USES_DESCENT}, which holds the reference answers: "
-                         "write the computation yourself (numpy and the standard library are fine)"]
+            return 0.0, [(f"0 points: your `{exercise.function}` {USES_DESCENT}, which holds the reference answers: "
+                          "write the computation yourself (numpy and the standard library are fine)")]
         return 0.0, [f"0 points: no function `{exercise.function}` could be graded ({reason or 'none was saved'})"]
-    lines, passed = [], 0
+    lines, passed = [], {True: 0, False: 0}
     for number, (case, visible) in enumerate(cases, 1):
         result = answer["cases"][number - 1] if number <= len(answer["cases"]) else {"failure": "did not run"}
         try:
@@ -434,12 +432,13 @@ def score(exercise, cases, answer):
         except Exception as err:  # noqa: BLE001 (a malformed answer from the sandbox scores 0 for its case)
             problem = f"unreadable result ({type(err).__name__})"
         if problem is None:
-            passed += 1
+            passed[visible] += 1
         else:
             lines.append(f"case {number} ({case.label}): {problem}")
-    points = exercise.points * passed / len(cases)
-    return points, [f"{passed}/{len(cases)} cases passed ({len(cases) - sum(v for _, v in cases)} of them hidden)",
-                    *lines]
+    hidden = len(cases) - sum(visible for _, visible in cases)
+    summary = (f"{passed[False]}/{hidden} hidden cases passed (they make the grade); "
+               f"{passed[True]}/{len(cases) - hidden} of the cases your self-check shows")
+    return exercise.points * passed[False] / hidden, [summary, *lines]
 
 
 def grade(name, data, chapters, settings, sandbox, timeout, notebook_timeout, chapter=None):

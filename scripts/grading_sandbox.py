@@ -23,6 +23,7 @@ import signal
 import sys
 
 BLOCKED = "descent"  # the package that holds the references: a graded function may not use it
+USES = f"uses the package {BLOCKED}"
 
 
 def run_notebook(path, cell_timeout, output_limit):
@@ -42,7 +43,6 @@ def run_notebook(path, cell_timeout, output_limit):
                                                   evalue="", traceback=[])]
             if self.printed > output_limit:
                 raise RuntimeError("output limit")
-            return None
 
     from jupyter_client.manager import AsyncKernelManager
 
@@ -70,8 +70,7 @@ class _BlockDescent:
 
     def find_spec(self, name, path=None, target=None):
         if name == BLOCKED or name.startswith(BLOCKED + "."):
-            raise ImportError(f"the graded function uses the package {BLOCKED}, which holds the reference answers")
-        return None
+            raise ImportError(f"the graded function {USES}, which holds the reference answers")
 
 
 def _encode(value, depth=0):
@@ -145,7 +144,8 @@ def _call_all(blob, cases, case_timeout):
             out.append({"failure": f"did not return within {case_timeout:g} s"})
         except BaseException as err:  # noqa: BLE001 (any failure of the learner's code is an answer)
             signal.setitimer(signal.ITIMER_REAL, 0)
-            reason = "not implemented yet" if isinstance(err, NotImplementedError) else f"raised {type(err).__name__}"
+            reason = ("not implemented yet" if isinstance(err, NotImplementedError) else USES if BLOCKED in str(err)
+                      and isinstance(err, ImportError) else f"raised {type(err).__name__}")
             out.append({"failure": reason})
     return {"cases": out}
 
