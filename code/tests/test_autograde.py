@@ -162,3 +162,10 @@ def test_a_notebook_time_limit_applies_to_all_cells_together(tmp_path):
     nbformat.write(nb, tmp_path / "subs" / "04_ewma.ipynb")
     rows = ag.grade_folder(tmp_path / "subs", timeout=12, notebook_timeout=15, log=lambda *a, **k: None)
     assert "time-out" in rows[0].status and rows[0].points[LABEL] == 0.0
+
+
+def test_the_student_package_has_no_hidden_cases(tmp_path):
+    ag.student_package(tmp_path)
+    assert (tmp_path / "descent" / "checks" / "ewma.py").is_file()
+    assert not (tmp_path / "descent" / "checks" / "hidden.py").exists()
+    assert "hidden.py" in se.INSTRUCTOR_ONLY_MODULES  # the student edition's code/ leaves it out the same way
