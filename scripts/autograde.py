@@ -550,6 +550,7 @@ def main(argv=None):
     parser.add_argument("folder", type=pathlib.Path, help="folder of submitted notebooks (searched recursively)")
     parser.add_argument("--out", type=pathlib.Path, default=pathlib.Path("grades"),
                         help="folder for grades.csv, manual.csv and feedback/ (default: grades/)")
+    parser.add_argument("--csv", type=pathlib.Path, help="also write the grade table (grades.csv) to this file")
     parser.add_argument("-j", "--jobs", type=int, default=1, help="submissions graded at once (default: 1)")
     parser.add_argument("--timeout", type=int, default=60, help="seconds allowed per cell (default: 60)")
     parser.add_argument("--notebook-timeout", type=int, default=300,
@@ -567,6 +568,8 @@ def main(argv=None):
     if not rows:
         parser.error(f"no .ipynb file in {args.folder}")
     write_outputs(rows, args.out)
+    if args.csv:
+        shutil.copy2(args.out / "grades.csv", args.csv)
     print(format_table(grade_table(rows)))
     return 0
 

@@ -14,10 +14,11 @@ What changes, chapter by chapter (the instructor notebooks in chapters/ are only
 - everything else, outputs included, is kept, so the HTML book shows every figure without executing a stub.
 
 The folder `student/` is complete on its own, ready to be pushed as a course repository: Binder and JupyterHub
-install it from requirements.txt, runtime.txt and the package in code/ (copied without its tests). Its book's
-`_config.yml` is generated from the instructor `_config.yml` with `execute_notebooks: "off"` and sphinx-exercise's
-`hide_solutions: true` (so a `{solution}` anywhere else in the book is dropped as well); the instructor guide is
-left out of its table of contents. Launch buttons are removed unless `--repository-url` names a repository that
+install it from requirements.txt, runtime.txt and the package in code/ (copied without its tests and without
+descent/checks/hidden.py, the autograder's instructor-only cases). Its book's `_config.yml` is generated from the
+instructor `_config.yml` with `execute_notebooks: "off"` and sphinx-exercise's `hide_solutions: true` (so a
+`{solution}` anywhere else in the book is dropped as well); the instructor guide is left out of its table of
+contents. Launch buttons are removed unless `--repository-url` names a repository that
 holds the student notebooks: those in this repository have solutions.
 """
 

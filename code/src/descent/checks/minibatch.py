@@ -44,7 +44,7 @@ def _measure(case, returns):
     (n, batch_size, _), _ = case.copied_calls()[0]
     epochs = [_epoch(returned, n) for returned in returns]
     epoch, indices = epochs[0]
-    what = case.label.split(": ")[-1]
+    what = next(text for text in PROPERTIES.values() if case.label.endswith(text))
     if what == PROPERTIES["sizes"]:
         return np.array([len(b) for b in epoch])
     if what == PROPERTIES["counts"]:
