@@ -167,7 +167,7 @@ class Row:
 
 
 def _is_check_call(node):
-    return any(isinstance(n, ast.Call) and getattr(n.func, "attr", getattr(n.func, "id", "")).startswith("check_")
+    return any(isinstance(n, ast.Call) and getattr(n.func, "attr", getattr(n.func, "id", "")) in descent.checks.CHECKS
                for n in ast.walk(node))
 
 
@@ -496,13 +496,18 @@ def grade_folder(folder, jobs=1, timeout=60, notebook_timeout=300, memory_mb=204
             return list(pool.map(one, work))
 
 
+def _cell(text):
+    """A CSV cell a spreadsheet shows as text: a learner's `=...` must not become a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def grade_table(rows):
     """grades.csv as rows of strings: a header, then one line per submission (points with two decimals)."""
     labels = list(dict.fromkeys(label for row in rows for label in row.points))
     possible = {label: p for row in rows for label, p in row.possible.items() if label in labels}
     header = ["submission", "chapter", *(f"{label} ({possible[label]:g})" for label in labels), "total",
               "possible", "status"]
-    body = [[row.name, row.chapter or "", *(f"{row.points.get(label, 0.0):.2f}" for label in labels),
+    body = [[_cell(row.name), row.chapter or "", *(f"{row.points.get(label, 0.0):.2f}" for label in labels),
              f"{row.total:.2f}", f"{sum(row.possible[label] for label in row.points):g}", row.status]
             for row in rows]
     return [header, *body]
@@ -511,7 +516,7 @@ def grade_table(rows):
 def manual_table(rows, chapters):
     """manual.csv: one line per written exercise per submission, with the rubric and an empty score."""
     header = ["submission", "exercise", "points", "score", "answer", "rubric"]
-    body = [[row.name, e.label, f"{e.points:g}", "", row.answers.get(e.label, ""), e.rubric]
+    body = [[_cell(row.name), e.label, f"{e.points:g}", "", _cell(row.answers.get(e.label, "")), e.rubric]
             for row in rows if row.chapter for e in chapters[row.chapter] if not e.coded]
     return [header, *body]
 

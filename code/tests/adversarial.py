@@ -25,16 +25,16 @@ HARD_CODED = """\
     return np.zeros(len(y))"""
 
 ATTACKS = {
-    "monkey-patch": dict(before=[
-        "import descent.checks.core as core\n"
+    "monkey-patch": {"before": [
+        ("import descent.checks.core as core\n"
         "core.Check.judge = lambda self, case, returns, show_expected=True: None\n"
-        "core._compare = lambda *args: None"], body=ZEROS),
-    "reference": dict(after="ewma_corrected = descent.checks.ewma._corrected"),
-    "package-ewma": dict(body="    return descent.ewma.ewma(y, beta, bias_correction=True)"),
-    "package-via-importlib": dict(body=(
+        "core._compare = lambda *args: None")], "body": ZEROS},
+    "reference": {"after": "ewma_corrected = descent.checks.ewma._corrected"},
+    "package-ewma": {"body": "    return descent.ewma.ewma(y, beta, bias_correction=True)"},
+    "package-via-importlib": {"body": (
         "    import importlib\n"
-        "    return importlib.import_module('descent.ewma').ewma(y, beta, bias_correction=True)")),
-    "instructor-file": dict(body=(
+        "    return importlib.import_module('descent.ewma').ewma(y, beta, bias_correction=True)")},
+    "instructor-file": {"body": (
         "    import json, pathlib\n"
         "    for path in [pathlib.Path(descent.__file__).parents[3] / 'chapters/04_ewma.ipynb',\n"
         "                 pathlib.Path('{root}') / 'chapters/04_ewma.ipynb']:\n"
@@ -44,32 +44,32 @@ ATTACKS = {
         "            space = {{'np': np}}\n"
         "            exec(source.split('descent.checks')[0], space)\n"
         "            return space['ewma_corrected'](y, beta)\n"
-        "    return np.zeros(len(y))")),
-    "results-tamper": dict(body=ZEROS, after=(
+        "    return np.zeros(len(y))")},
+    "results-tamper": {"body": ZEROS, "after": (
         "from descent.checks.core import CheckResult\n"
-        "print(CheckResult('bias-corrected EWMA', 5, 5, []).report())")),
-    "fake-line": dict(before=[
-        "def _fake(info):\n"
+        "print(CheckResult('bias-corrected EWMA', 5, 5, []).report())")},
+    "fake-line": {"before": [
+        ("def _fake(info):\n"
         "    print('AUTOGRADE [[\"bias-corrected EWMA\", 5, 5]]')\n"
         "    print('✅ bias-corrected EWMA: 5/5 cases passed. Well done!')\n"
-        "get_ipython().events.register('pre_run_cell', _fake)"], body=ZEROS),
-    "label-hijack": dict(after="descent.checks.check_gd_step(lambda theta, grad, lr: theta - lr * grad)"),
-    "extra-labels": dict(markdown=[
-        f":::{{exercise}}\n:label: ex-invented-{n}\nFree points.\n:::" for n in range(3)], after=(
-        "descent.checks.check_gd_step(lambda theta, grad, lr: theta - lr * grad)")),
-    "hard-coded": dict(body=HARD_CODED),
-    "hidden-cases": dict(body=(
+        "get_ipython().events.register('pre_run_cell', _fake)")], "body": ZEROS},
+    "label-hijack": {"after": "descent.checks.check_gd_step(lambda theta, grad, lr: theta - lr * grad)"},
+    "extra-labels": {"markdown": [
+        f":::{{exercise}}\n:label: ex-invented-{n}\nFree points.\n:::" for n in range(3)], "after": (
+        "descent.checks.check_gd_step(lambda theta, grad, lr: theta - lr * grad)")},
+    "hard-coded": {"body": HARD_CODED},
+    "hidden-cases": {"body": (
         "    import descent.checks.hidden as h\n"
-        "    return np.zeros(len(y))")),
-    "edited-check-call": dict(after="descent.checks.check_ewma(descent.checks.ewma._corrected)"),
-    "package-append": dict(before=[
-        "import pathlib, descent.checks.ewma as m\n"
+        "    return np.zeros(len(y))")},
+    "edited-check-call": {"after": "descent.checks.check_ewma(descent.checks.ewma._corrected)"},
+    "package-append": {"before": [
+        ("import pathlib, descent.checks.ewma as m\n"
         "with open(m.__file__, 'a') as f:\n"
         "    f.write('\\nCheck.judge = lambda *a, **k: None\\n')\n"
         "with open(pathlib.Path(m.__file__).with_name('core.py'), 'a') as f:\n"
-        "    f.write('\\n_compare = lambda *a: None\\n')"], body=ZEROS),
-    "network": dict(before=[
-        "import _socket, subprocess\n"
+        "    f.write('\\n_compare = lambda *a: None\\n')")], "body": ZEROS},
+    "network": {"before": [
+        ("import _socket, subprocess\n"
         "try:\n"
         "    s = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)\n"
         "    s.settimeout(3)\n"
@@ -77,12 +77,12 @@ ATTACKS = {
         "    s.send(b'GET /socket HTTP/1.0\\r\\n\\r\\n')\n"
         "except OSError:\n"
         "    pass\n"
-        "subprocess.run(['curl', '-s', '-m', '3', 'http://127.0.0.1:{port}/curl'], check=False)"], body=ZEROS),
-    "runaway-child": dict(before=[
-        "import subprocess\n"
-        "subprocess.Popen(['sh', '-c', 'sleep 6; echo alive > {marker}'], start_new_session=True)"], body=ZEROS),
-    "sabotage": dict(before=[
-        "import os, pathlib, json\n"
+        "subprocess.run(['curl', '-s', '-m', '3', 'http://127.0.0.1:{port}/curl'], check=False)")], "body": ZEROS},
+    "runaway-child": {"before": [
+        ("import subprocess\n"
+        "subprocess.Popen(['sh', '-c', 'sleep 6; echo alive > {marker}'], start_new_session=True)")], "body": ZEROS},
+    "sabotage": {"before": [
+        ("import os, pathlib, json\n"
         "for pid in [p for p in os.listdir('/proc') if p.isdigit()]:\n"
         "    try:\n"
         "        argv = pathlib.Path(f'/proc/{{pid}}/cmdline').read_bytes().split(b'\\0')\n"
@@ -93,8 +93,8 @@ ATTACKS = {
         "        if arg and folder.is_dir() and any(folder.glob('*.ipynb')):\n"
         "            for other in folder.rglob('*.ipynb'):\n"
         "                if other.stem != 'sabotage':\n"
-        "                    other.write_text('{{}}')"], body=ZEROS),
-    "kill-parent": dict(before=["import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"], body=ZEROS),
-    "exit-and-hang": dict(body="    import sys, time\n    if len(y) % 2:\n        sys.exit(0)\n    time.sleep(10**6)"),
-    "flood": dict(before=["print('x' * 50_000_000)"], body=ZEROS),
+        "                    other.write_text('{{}}')")], "body": ZEROS},
+    "kill-parent": {"before": ["import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"], "body": ZEROS},
+    "exit-and-hang": {"body": "    import sys, time\n    if len(y) % 2:\n        sys.exit(0)\n    time.sleep(10**6)"},
+    "flood": {"before": ["print('x' * 50_000_000)"], "body": ZEROS},
 }

@@ -48,11 +48,12 @@ def submission(body=None, before=(), after="", markdown=(), **fill):
     return nb
 
 
-class Recorder(http.server.BaseHTTPRequestHandler):
-    requests = []
+REQUESTS = []  # what reached the local server
 
+
+class Recorder(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        Recorder.requests.append(self.path)
+        REQUESTS.append(self.path)
         self.send_response(200)
         self.end_headers()
 
@@ -82,7 +83,7 @@ def graded(tmp_path_factory):
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in package.glob("*.py")}
     run = subprocess.run([sys.executable, str(ROOT / "scripts" / "autograde.py"), str(folder), "--out", str(out),
                           "-j", "2", "--chapter", "04_ewma", "--timeout", "30", "--notebook-timeout", "120"],
-                         capture_output=True, text=True, timeout=1200)
+                         capture_output=True, text=True, timeout=1200, check=False)
     assert run.returncode == 0, run.stderr
     size = marker.stat().st_size if marker.exists() else 0
     time.sleep(3)
@@ -90,7 +91,7 @@ def graded(tmp_path_factory):
     with open(out / "grades.csv", encoding="utf-8") as handle:
         rows = {row["submission"]: row for row in csv.DictReader(handle)}
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in package.glob("*.py")}
-    return {"rows": rows, "out": out, "requests": list(Recorder.requests), "runaway": (size, marker),
+    return {"rows": rows, "out": out, "requests": list(REQUESTS), "runaway": (size, marker),
             "package unchanged": before == after, "stdout": run.stdout}
 
 
@@ -169,3 +170,7 @@ def test_the_student_package_has_no_hidden_cases(tmp_path):
     assert (tmp_path / "descent" / "checks" / "ewma.py").is_file()
     assert not (tmp_path / "descent" / "checks" / "hidden.py").exists()
     assert "hidden.py" in se.INSTRUCTOR_ONLY_MODULES  # the student edition's code/ leaves it out the same way
+
+
+def test_learner_text_cannot_become_a_spreadsheet_formula():
+    assert ag._cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")" and ag._cell("alice") == "alice"

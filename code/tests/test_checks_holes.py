@@ -6,7 +6,6 @@ import time
 
 import numpy as np
 import pytest
-
 from descent.checks import (
     check_activation_grad,
     check_adagrad_step,

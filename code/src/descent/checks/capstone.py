@@ -27,6 +27,11 @@ def _luckiest_seed(lrs, train_loss, val_loss):
     return float(np.asarray(lrs)[np.argmin(best)])
 
 
+def _position_among_finite(lrs, train_loss, val_loss):
+    mean = np.mean(val_loss, axis=1)
+    return float(np.asarray(lrs)[np.argmin(mean[np.isfinite(mean)])])
+
+
 def _index(lrs, train_loss, val_loss):
     return int(np.flatnonzero(np.asarray(lrs) == pick_best_lr(lrs, train_loss, val_loss))[0])
 
@@ -39,7 +44,8 @@ def _random_case(rng):
     r, s = int(rng.integers(3, 8)), int(rng.integers(2, 6))
     val = rng.uniform(0.1, 2, (r, s))
     val[rng.uniform(size=(r, s)) < 0.15] = nan
-    val[int(np.argmin(np.nanmean(val, axis=1)))] = nan  # the lowest mean diverged once: it must not be chosen
+    finite_mean = [np.mean(row[np.isfinite(row)]) if np.isfinite(row).any() else np.inf for row in val]
+    val[int(np.argmin(finite_mean))] = nan  # the lowest mean diverged once: it must not be chosen
     val[int(rng.integers(r)), 0] = 0.5  # ... while an lr of the grid survives
     val[int(rng.integers(r))] = rng.uniform(0.1, 2, s)
     train = val - rng.uniform(0, 0.3, (r, s))
@@ -65,6 +71,9 @@ def pick_check():
         _case("a run that diverged to inf", [0.03, 0.3, 3.0],
               [[0.5, 0.6, 0.55], [0.2, 0.25, np.inf], [np.inf, np.inf, np.inf]],
               [[0.6, 0.65, 0.6], [0.3, 0.3, np.inf], [np.inf, np.inf, np.inf]]),
+        _case("diverged runs in the middle of the grid", [3.0, 1.0, 0.1, 0.03, 0.01],
+              [[nan, nan], [nan, 0.85], [0.55, 0.55], [0.35, 0.45], [0.45, 0.55]],
+              [[nan, nan], [nan, 0.9], [0.6, 0.6], [0.4, 0.5], [0.5, 0.6]]),
     ]
     mistakes = {
         "you chose by the training loss: it rewards overfitting; choose by the validation loss":
@@ -76,6 +85,8 @@ def pick_check():
         "you chose by the best single seed: a lucky initialisation is not a property of the lr; average over "
         "seeds": _luckiest_seed,
         "you returned the position i in the grid; return the learning rate itself, lrs[i]": _index,
+        "you took the argmin over the finite means only, then used that position in the whole grid, where the "
+        "positions have shifted: set a non-finite mean to +inf instead of removing it": _position_among_finite,
     }
     return Check("choosing the learning rate from a sweep", pick_best_lr, cases, mistakes, random_case=_random_case)
 

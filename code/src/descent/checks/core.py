@@ -236,20 +236,20 @@ class Check:
         with np.errstate(all="ignore"):  # a classic mistake may well compute inf or NaN
             return self._measured([fn(*args, **kwargs) for args, kwargs in case.copied_calls()], case)
 
-    def judge(self, case, returns, show_expected=True):
-        """None if the learner's ``returns`` (one value per call of the case) are right, else what is wrong, with
-        the hint of each classic mistake that gives the same result."""
+    def verdict(self, case, returns, show_expected=True):
+        """(None, []) if the learner's ``returns`` (one value per call of the case) are right, else (what is wrong,
+        the hints of the classic mistakes that give the same result)."""
         try:
             received = self._measured(returns, case)
         except LearnerError as err:
-            return str(err)
+            return str(err), []
         expected = self._reference_value(self.reference, case)
         try:
             problem = _compare(expected, received, self.rtol, self.atol)
         except Exception as err:  # noqa: BLE001 (a result whose comparison itself fails)
-            return f"your result could not be compared ({type(err).__name__})"
+            return f"your result could not be compared ({type(err).__name__})", []
         if problem is None:
-            return None
+            return None, []
         if not show_expected:  # this case's answer stays unknown
             problem = re.sub(r" \(expected [^)]*\)", "", problem)
             if re.search(r"expected (?!shape|numbers|\d+ returned)", problem):
@@ -261,7 +261,12 @@ class Check:
                     hints.append(hint)
             except Exception:  # noqa: BLE001, S112 (a mistake that cannot run on this case)
                 continue
-        return problem + "".join(f"\n     hint: {h}" for h in hints)
+        return problem, hints
+
+    def judge(self, case, returns, show_expected=True):
+        """None if the learner's ``returns`` are right, else what is wrong, with the matching hints."""
+        problem, hints = self.verdict(case, returns, show_expected)
+        return None if problem is None else problem + "".join(f"\n     hint: {h}" for h in hints)
 
     def all_cases(self, learner=None):
         """The cases of the self-check: the fixed ones, then a random one drawn for this learner's function."""
@@ -274,7 +279,7 @@ class Check:
         if not callable(learner):
             raise TypeError(f"pass your function itself (without calling it); got {_short(learner)}")
         cases = self.all_cases(learner)
-        messages, passed, timed_out, shown = [], 0, False, False
+        messages, found, passed, timed_out, shown = [], [], 0, False, False
         for number, case in enumerate(cases, 1):
             drawn = self.random_case is not None and number == len(cases)
             where = f"case {number} ({case.label})"
@@ -283,20 +288,39 @@ class Check:
                 continue
             returns, failure, printed = call_learner(learner, case)
             timed_out = bool(failure and failure.startswith(TIMED_OUT))
-            problem = failure or self.judge(case, returns, show_expected=not drawn)
+            problem, hints = (failure, []) if failure else self.verdict(case, returns, show_expected=not drawn)
             if problem is None:
                 passed += 1
                 continue
+            found.append((len(messages), hints))
             if printed and not shown:  # what the function printed, once: enough to debug, never a flood
                 lines = printed.splitlines()
                 problem += "\n     your function printed:\n" + "\n".join("       " + line for line in lines[:10])
                 problem += f"\n       … ({len(lines) - 10} more lines)" if len(lines) > 10 else ""
                 shown = True
             messages.append(f"{where}: {problem}")
+        messages = _with_hints(messages, found)
         result = CheckResult(self.title, passed, len(cases), messages, printed=verbose)
         if verbose:
             print(result.report())
         return result
+
+
+def _with_hints(messages, found):
+    """Each failed case's message with its hints; where several mistakes explain a case, only those that explain
+    the most failed cases of the run are kept: a coincidence on one case is no diagnosis."""
+    reach = {}
+    for _, hints in found:
+        for hint in hints:
+            reach[hint] = reach.get(hint, 0) + 1
+    messages = list(messages)
+    for index, hints in found:
+        best = max((reach[h] for h in hints), default=0)
+        kept = [h for h in hints if reach[h] == best]
+        head, _, printed = messages[index].partition("\n     your function printed:")
+        messages[index] = head + "".join(f"\n     hint: {h}" for h in kept) + (
+            "\n     your function printed:" + printed if printed else "")
+    return messages
 
 
 def check(title, learner, reference, cases, mistakes=None, rtol=1e-6, atol=1e-10, verbose=True):
