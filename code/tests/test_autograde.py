@@ -140,10 +140,8 @@ def test_nothing_outlives_grading_and_nothing_reaches_the_network(graded):
     assert graded["requests"] == []
 
 
-def test_limits_are_reported(graded):
-    rows = graded["rows"]
-    assert "output limit" in rows["flood"]["status"]
-    assert "did not run" in rows["kill-parent"]["status"]
+def test_the_output_limit_is_reported(graded):
+    assert "output limit" in graded["rows"]["flood"]["status"]
 
 
 def test_feedback_and_manual_grading_files(graded):
