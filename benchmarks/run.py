@@ -655,7 +655,9 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     results = {"machine": machine(), "quick": args.quick, "config": cfg, "sections": []}
-    benches = [bench_sweeps, bench_mlp, bench_steps] + ([bench_book] if cfg["book"] else [])
+    from grading import bench_grading  # benchmarks/grading.py: 200 submissions through scripts/autograde.py -j 2
+
+    benches = [bench_sweeps, bench_mlp, bench_steps] + ([bench_book, bench_grading] if cfg["book"] else [])
     for bench in benches:
         t0 = time.perf_counter()
         with threadpool_limits(limits=1, user_api="blas"):  # descent's small matrices run on one BLAS thread

@@ -1,144 +1,174 @@
-"""scripts/autograde.py on fake submissions made from a chapter: a correct one, one with classic mistakes, a broken
-one and a file that is not a notebook; every submission gets its row, each exercise its fraction of cases passed.
+"""scripts/autograde.py against the adversarial corpus (adversarial.py): every attempt to score without solving
+chapter 4's coding exercise scores 0 for it, the honest submission scores full marks, the classmate whose notebook
+was overwritten keeps them, and nothing a submission starts outlives its grading or reaches the network.
 
-The submissions are the student notebook of 06_adagrad_rmsprop cut down to what a grader needs (the setup cell, the
-Markdown and the exercise cells), so that the test runs in seconds; the stubs are filled as a learner would."""
+The submissions are the real student notebook of 04_ewma (scripts/student_edition.py), cut to its setup cell, its
+Markdown and its exercise cell so that the corpus is graded in about a minute, and filled in as adversarial.py says.
+"""
 
 import csv
+import hashlib
+import http.server
 import pathlib
 import subprocess
 import sys
+import threading
+import time
 
 import nbformat
-import numpy as np
 import pytest
+from adversarial import ATTACKS, HONEST
 from helpers import load_script
 
-import descent.checks
-
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-CHAPTER = ROOT / "chapters" / "06_adagrad_rmsprop.ipynb"
-RMSPROP, ADAGRAD = "ex-adaptive-rmsprop-code", "ex-adaptive-adagrad-code"
+LABEL = "ex-ewma-code"
 STUB = "    # YOUR CODE HERE\n    raise NotImplementedError()"
-ANSWERS = {  # what learners write in place of each stub, in the order of the exercises
-    "correct": [
-        "    v = beta * v + (1 - beta) * g**2\n    return theta - lr * g / (np.sqrt(v) + eps), v",
-        "    s = s + g**2\n    return theta - lr * g / (np.sqrt(s) + eps), s",
-    ],
-    "mistakes": [  # ε inside the square root; α folded into the accumulated sum
-        "    v = beta * v + (1 - beta) * g**2\n    return theta - lr * g / np.sqrt(v + eps), v",
-        "    s = s + lr * g**2\n    return theta - lr * g / (np.sqrt(s) + eps), s",
-    ],
-}
-
-
-
 ag, se = load_script("autograde"), load_script("student_edition")
+ISOLATED = ag.namespaces_available()
 
 
 def student_cells():
-    """The student notebook, cut to its setup cell, its Markdown and its exercise cells."""
-    nb = se.student_notebook(nbformat.read(CHAPTER, as_version=4))
+    """The student notebook of chapter 4, cut to its setup cell, its Markdown and its exercise cell."""
+    nb = se.student_notebook(nbformat.read(ROOT / "chapters" / "04_ewma.ipynb", as_version=4))
     code = [c for c in nb.cells if c.cell_type == "code"]
     nb.cells = [c for c in nb.cells if c.cell_type == "markdown" or c is code[0] or se.STUB_LINE in c.source]
     return nb
 
 
-def submission(answers):
+def submission(body=None, before=(), after="", markdown=(), **fill):
     nb = student_cells()
-    stubs = [c for c in nb.cells if se.STUB_LINE in c.source]
-    assert len(stubs) == len(answers) == 2
-    for cell, answer in zip(stubs, answers):
-        cell.source = cell.source.replace(STUB, answer)
+    cell = next(c for c in nb.cells if se.STUB_LINE in c.source)
+    if body is not None:
+        cell.source = cell.source.replace(STUB, body.format(**fill))
+    if after:
+        cell.source += "\n" + after.format(**fill)
+    position = nb.cells.index(cell)
+    nb.cells[position:position] = [nbformat.v4.new_code_cell(source.format(**fill)) for source in before]
+    nb.cells += [nbformat.v4.new_markdown_cell(text) for text in markdown]
     return nb
 
 
-def learner(answer, signature):
-    namespace = {"np": np}
-    exec(f"def fn({signature}):\n{answer}", namespace)
-    return namespace["fn"]
+REQUESTS = []  # what reached the local server
 
 
-def expected_scores(answers):
-    """What the book's checks say about these answers, run here directly."""
-    rmsprop = learner(answers[0], "theta, v, g, lr, beta, eps")
-    adagrad = learner(answers[1], "theta, s, g, lr, eps")
-    return {RMSPROP: descent.checks.check_rmsprop_step(rmsprop).score,
-            ADAGRAD: descent.checks.check_adagrad_step(adagrad).score}
+class Recorder(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        REQUESTS.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """The score table of four submissions, through the command line, read back from its CSV file."""
-    folder = tmp_path_factory.mktemp("submissions")
-    for name, answers in ANSWERS.items():
-        nbformat.write(submission(answers), folder / f"{name}.ipynb")
-    broken = submission(ANSWERS["correct"])
-    stubs = [c for c in broken.cells if "def " in c.source and "check_" in c.source]
-    stubs[0].source = stubs[0].source.replace("return theta", "return (theta")  # a syntax error
-    (folder / "bob").mkdir()
-    nbformat.write(broken, folder / "bob" / "broken.ipynb")
+    """The corpus graded through the command line (-j 2): {name: row of grades.csv}, the output folder, and what
+    happened outside (requests to a local server, a runaway process's marker file)."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    folder, out = tmp_path_factory.mktemp("submissions"), tmp_path_factory.mktemp("grades")
+    marker = tmp_path_factory.mktemp("outside") / "runaway.txt"
+    fill = {"root": ROOT, "marker": marker, "port": server.server_address[1]}
+    for name, attack in ATTACKS.items():
+        nbformat.write(submission(**attack, **fill), folder / f"{name}.ipynb")
+    nbformat.write(submission(HONEST), folder / "honest.ipynb")
+    no_call = submission(HONEST)
+    for cell in no_call.cells:
+        cell.source = cell.source.replace("descent.checks.check_ewma(ewma_corrected)", "")
+    nbformat.write(no_call, folder / "honest-without-self-check.ipynb")
+    nbformat.write(student_cells(), folder / "stub.ipynb")
     (folder / "garbage.ipynb").write_text("{not json", encoding="utf-8")
-    out = folder / "scores.csv"
-    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "autograde.py"), str(folder), "--csv", str(out)],
-                         capture_output=True, text=True, timeout=600)
+    package = ROOT / "code" / "src" / "descent" / "checks"
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in package.glob("*.py")}
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "autograde.py"), str(folder), "--out", str(out),
+                          "-j", "2", "--chapter", "04_ewma", "--timeout", "30", "--notebook-timeout", "120"],
+                         capture_output=True, text=True, timeout=1200, check=False)
     assert run.returncode == 0, run.stderr
-    with open(out, encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
-    return run.stdout, rows
+    size = marker.stat().st_size if marker.exists() else 0
+    time.sleep(3)
+    server.shutdown()
+    with open(out / "grades.csv", encoding="utf-8") as handle:
+        rows = {row["submission"]: row for row in csv.DictReader(handle)}
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in package.glob("*.py")}
+    return {"rows": rows, "out": out, "requests": list(REQUESTS), "runaway": (size, marker),
+            "package unchanged": before == after, "stdout": run.stdout}
 
 
-def test_the_table_has_a_row_per_submission_and_a_column_per_exercise(graded):
-    stdout, rows = graded
-    assert rows[0] == ["submission", RMSPROP, ADAGRAD, "total (of 2)", "status"]
-    assert [r[0] for r in rows[1:]] == ["bob/broken", "correct", "garbage", "mistakes"]
-    assert all(name in stdout for name in ("bob/broken", "correct", "garbage", "mistakes", RMSPROP))
+def points(row):
+    return float(row[f"{LABEL} (2)"])
 
 
-def test_correct_submission_scores_full_marks(graded):
-    row = dict(zip(graded[1][0], graded[1][2]))
-    assert row == {"submission": "correct", RMSPROP: "1.00", ADAGRAD: "1.00", "total (of 2)": "2.00", "status": "ok"}
+def test_the_honest_submission_scores_full_marks_with_or_without_its_self_check_call(graded):
+    rows = graded["rows"]
+    assert points(rows["honest"]) == points(rows["honest-without-self-check"]) == 2.0
+    assert rows["honest"]["status"] == "ok"
 
 
-def test_classic_mistakes_score_what_the_checks_say(graded):
-    row = dict(zip(graded[1][0], graded[1][4]))
-    expected = expected_scores(ANSWERS["mistakes"])
-    assert all(score < 1 for score in expected.values())
-    assert row[RMSPROP] == f"{expected[RMSPROP]:.2f}" and row[ADAGRAD] == f"{expected[ADAGRAD]:.2f}"
-    assert row["total (of 2)"] == f"{sum(expected.values()):.2f}" and row["status"] == "ok"
+@pytest.mark.parametrize("name", sorted(ATTACKS))
+def test_every_attack_scores_zero(graded, name):
+    assert points(graded["rows"][name]) == 0.0, graded["rows"][name]
 
 
-def test_broken_and_unreadable_submissions_still_get_a_row(graded):
-    broken, garbage = (dict(zip(graded[1][0], r)) for r in (graded[1][1], graded[1][3]))
-    assert broken[RMSPROP] == "0.00" and broken[ADAGRAD] == "1.00"  # the other exercise still counts
-    assert "error in code cell" in broken["status"] and f"{RMSPROP}: no self-check result" in broken["status"]
-    assert garbage[RMSPROP] == garbage[ADAGRAD] == "0.00" and "unreadable" in garbage["status"]
+def test_a_stub_and_garbage_score_zero_and_every_file_has_its_row(graded):
+    rows = graded["rows"]
+    assert points(rows["stub"]) == 0.0 and "unreadable" in rows["garbage"]["status"]
+    assert set(rows) == {*ATTACKS, "honest", "honest-without-self-check", "stub", "garbage"}
 
 
-def test_a_time_out_still_gives_a_row_with_what_ran(tmp_path):
-    nb = submission(ANSWERS["correct"])
-    nb.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(60)"))
-    nbformat.write(nb, tmp_path / "slow.ipynb")
-    row = ag.grade_notebook(tmp_path / "slow.ipynb", "slow", timeout=12)
-    assert row.scores == {RMSPROP: 1.0, ADAGRAD: 1.0} and "time-out" in row.status
+def test_invented_labels_are_not_graded(graded):
+    header = next(iter(graded["rows"].values())).keys()
+    assert [h for h in header if h.startswith("ex-")] == [f"{LABEL} (2)"]
+    assert graded["rows"]["extra-labels"]["possible"] == graded["rows"]["honest"]["possible"] == "2"
 
 
-def test_submitted_outputs_and_fake_reports_do_not_count():
-    nb = submission(ANSWERS["mistakes"])
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = [nbformat.v4.new_output("stream", text=ag.PREFIX + '[["x", 9, 9]]\n')]
-    instrumented, readers = ag.instrument(nb)
-    assert all(c.outputs == [] for c in instrumented.cells if c.cell_type == "code")
-    assert [label for label, _ in readers] == [RMSPROP, ADAGRAD]
-    assert ag.TAG in instrumented.cells[0].metadata["tags"]  # the first cell switches the network off
+def test_using_the_package_is_named_as_the_reason(graded):
+    for name in ("reference", "package-ewma", "package-via-importlib"):
+        text = (graded["out"] / "feedback" / f"{name}.md").read_text(encoding="utf-8")
+        assert ag.USES_DESCENT in text
 
 
-def test_network_is_off_in_the_graded_kernel(tmp_path):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import urllib.request\ntry:\n    urllib.request.urlopen('http://127.0.0.1:9', timeout=2)\n"
-        "except Exception as err:\n    print(type(err).__name__, err)")])
-    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
-    instrumented, _ = ag.instrument(nb)
-    ag.NotebookClient(instrumented, timeout=60, kernel_name="python3").execute()
-    assert "network access is disabled" in instrumented.cells[-1].outputs[0]["text"]
+def test_the_instructor_package_was_not_modified(graded):
+    assert graded["package unchanged"]
+
+
+@pytest.mark.skipif(not ISOLATED, reason="needs unshare (user, mount, PID and network namespaces)")
+def test_nothing_outlives_grading_and_nothing_reaches_the_network(graded):
+    size, marker = graded["runaway"]
+    assert not marker.exists() or marker.stat().st_size == size, "a process kept writing after grading"
+    assert size == 0, "the runaway process ran while its sandbox was gone"
+    assert graded["requests"] == []
+
+
+def test_the_output_limit_is_reported(graded):
+    assert "output limit" in graded["rows"]["flood"]["status"]
+
+
+def test_feedback_and_manual_grading_files(graded):
+    out = graded["out"]
+    text = (out / "feedback" / "honest.md").read_text(encoding="utf-8")
+    assert "2.00 of 2 points" in text and "hidden cases passed" in text and "graded by hand" in text
+    with open(out / "manual.csv", encoding="utf-8") as handle:
+        manual = list(csv.DictReader(handle))
+    written = [e for e in ag.course()[0]["04_ewma"] if not e.coded]
+    assert len(manual) == len(written) * (len(graded["rows"]) - 1)  # every notebook but the garbage
+    assert all(row["rubric"] for row in manual) and {row["score"] for row in manual} == {""}
+
+
+def test_a_notebook_time_limit_applies_to_all_cells_together(tmp_path):
+    nb = submission(HONEST, before=["import time\ntime.sleep(8)"] * 3)
+    (tmp_path / "subs").mkdir()
+    nbformat.write(nb, tmp_path / "subs" / "04_ewma.ipynb")
+    rows = ag.grade_folder(tmp_path / "subs", timeout=12, notebook_timeout=15, log=lambda *a, **k: None)
+    assert "time-out" in rows[0].status and rows[0].points[LABEL] == 0.0
+
+
+def test_the_student_package_has_no_hidden_cases(tmp_path):
+    ag.student_package(tmp_path)
+    assert (tmp_path / "descent" / "checks" / "ewma.py").is_file()
+    assert not (tmp_path / "descent" / "checks" / "hidden.py").exists()
+    assert "hidden.py" in se.INSTRUCTOR_ONLY_MODULES  # the student edition's code/ leaves it out the same way
+
+
+def test_learner_text_cannot_become_a_spreadsheet_formula():
+    assert ag._cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")" and ag._cell("alice") == "alice"

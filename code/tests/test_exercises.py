@@ -5,16 +5,17 @@ import json
 import pathlib
 import re
 
+import descent.checks
+import numpy as np
 import pytest
+from helpers import load_script
 from markdown_it import MarkdownIt
 from mdit_py_plugins.colon_fence import colon_fence_plugin
 
-import descent.checks
-
 CHAPTERS = sorted((pathlib.Path(__file__).resolve().parents[2] / "chapters").glob("*.ipynb"))
 PARSER = MarkdownIt("commonmark").use(colon_fence_plugin)
-LABEL = re.compile(r"^\s*:label:\s*(\S+)\s*$", re.M)
-CHECK_CALL = re.compile(r"^\s*descent\.checks\.(check_\w+)\((\w+)", re.M)
+LABEL = re.compile(r"^\s*:label:\s*(\S+)\s*$", re.MULTILINE)
+CHECK_CALL = re.compile(r"^\s*descent\.checks\.(check_\w+)\((\w+)", re.MULTILINE)
 
 
 def cells(path, kind):
@@ -65,9 +66,40 @@ def test_solution_code_is_marked_and_followed_by_a_self_check(path):
         assert calls, f"no descent.checks.check_...(fn) call after the solution in:\n{source}"
         for check_name, learner in calls:
             assert check_name in descent.checks.__all__, f"{check_name} is not exported by descent.checks"
-            assert re.search(rf"^\s*def {learner}\(", source, re.M), f"{learner} is not defined in the same cell"
+            assert re.search(rf"^\s*def {learner}\(", source, re.MULTILINE), f"{learner} is not defined in the same cell"
 
 
 def test_first_steps_has_a_coding_exercise():
     first = [p for p in CHAPTERS if p.name.startswith("00_")]
     assert first and any("BEGIN SOLUTION" in s for s in cells(first[0], "code"))
+
+
+# --- what the autograder grades (scripts/grading.yml and descent/checks/hidden.py) ---------------------------------
+autograde = load_script("autograde")
+
+
+def test_grading_settings_name_only_real_exercises_and_every_coding_exercise_is_graded():
+    chapters, settings = autograde.course()
+    labels = {e.label for exercises in chapters.values() for e in exercises}
+    assert set(settings["points"]) - {"default_code", "default_written"} <= labels
+    assert all(value > 0 for value in settings["points"].values())
+    for path in CHAPTERS:
+        coded = [e for e in chapters[path.stem] if e.coded]
+        assert len(coded) == sum("BEGIN SOLUTION" in source for source in cells(path, "code")), path.name
+        assert [e.label for e in coded] == [label for label in exercise_labels(path) if label in {e.label for e in coded}]
+        assert all(e.rubric for e in chapters[path.stem]), f"{path.name}: an exercise without a solution to grade by"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_the_instructor_solutions_pass_every_grading_case(path):
+    """The hidden and random cases are sound: the book's own solution passes all of them."""
+    _, settings = autograde.course()
+    for exercise in [e for e in autograde.chapter_exercises(path, settings["points"]) if e.coded]:
+        source = next(s for s in cells(path, "code") if "BEGIN SOLUTION" in s and f"def {exercise.function}(" in s)
+        space = {"np": np}
+        exec(source.split("### END SOLUTION")[0] + "### END SOLUTION\n", space)  # noqa: S102 (the book's own code)
+        made, cases = autograde.grading_cases(exercise, settings)
+        assert sum(not visible for _, visible in cases) >= settings["random_cases"] + 1
+        for case, _ in cases:
+            returns = [space[exercise.function](*args, **kwargs) for args, kwargs in case.copied_calls()]
+            assert made.judge(case, returns) is None, (exercise.label, case.label)

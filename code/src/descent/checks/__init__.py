@@ -1,14 +1,29 @@
 """Self-checks for the exercises: run a learner's function on several cases against the reference and explain.
 
 Each chapter's checks live in a submodule named for its topic and are re-exported here, so a notebook writes
-``from descent.checks import check_momentum_step``. All of them are built on :func:`descent.checks.core.check`.
+``from descent.checks import check_momentum_step``. Each is a :class:`descent.checks.core.Check`, made by the
+function that CHECKS names for it: the autograder grades with the same objects.
 """
 
+from . import (
+    adam,
+    adaptive,
+    basics,
+    capstone,
+    ewma,
+    gradients,
+    landscapes,
+    minibatch,
+    momentum,
+    newton,
+    normalization,
+    schedules,
+)
 from .adam import check_adam_step
 from .adaptive import check_adagrad_step, check_rmsprop_step
 from .basics import check_gd_step
 from .capstone import check_pick_best_lr
-from .core import Case, CheckResult, check
+from .core import Case, Check, CheckResult, check
 from .ewma import check_ewma
 from .gradients import check_activation_grad, check_init
 from .landscapes import check_classify_stationary_point, check_clip_by_norm
@@ -18,8 +33,29 @@ from .newton import check_newton_step
 from .normalization import check_standardize
 from .schedules import check_schedule
 
+CHECKS = {
+    "check_activation_grad": gradients.activation_check,
+    "check_adagrad_step": adaptive.adagrad_check,
+    "check_adam_step": adam.adam_check,
+    "check_classify_stationary_point": landscapes.classify_check,
+    "check_clip_by_norm": landscapes.clip_check,
+    "check_ewma": ewma.ewma_check,
+    "check_gd_step": basics.gd_step_check,
+    "check_init": gradients.init_check,
+    "check_minibatches": minibatch.minibatch_check,
+    "check_momentum_step": momentum.momentum_check,
+    "check_newton_step": newton.newton_check,
+    "check_pick_best_lr": capstone.pick_check,
+    "check_rmsprop_step": adaptive.rmsprop_check,
+    "check_schedule": schedules.schedule_check,
+    "check_standardize": normalization.standardize_check,
+}
+"""Self-check name -> the function making its :class:`Check` (with the same variant argument, if any)."""
+
 __all__ = [
+    "CHECKS",
     "Case",
+    "Check",
     "CheckResult",
     "check",
     "check_activation_grad",

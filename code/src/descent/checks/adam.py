@@ -10,21 +10,22 @@ returning the *uncorrected* m and v as the state for the next step.
 
 import numpy as np
 
-from .core import Case, check
+from .core import Case, Check
 
 
 def _moments(m, v, g, beta1, beta2):
     return beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
 
 
-def _adam_with(m_hat_of, v_hat_of, denominator=lambda v_hat, eps: np.sqrt(v_hat) + eps, store_corrected=False):
-    """An Adam step whose bias corrections and denominator are given: the reference and each classic mistake."""
+def _adam_with(m_hat_of, v_hat_of, denominator=lambda v_hat, eps, t, beta2: np.sqrt(v_hat) + eps,
+               store_corrected=False, moments=_moments):
+    """An Adam step whose moments, bias corrections and denominator are given: the reference and each mistake."""
 
     def step(theta, m, v, g, t, lr, beta1, beta2, eps):
-        m, v = _moments(m, v, g, beta1, beta2)
+        m, v = moments(m, v, g, beta1, beta2)
         with np.errstate(all="ignore"):  # a mistake may divide by 1 − β⁰ = 0
             m_hat, v_hat = m_hat_of(m, t, beta1, beta2), v_hat_of(v, t, beta1, beta2)
-            theta = theta - lr * m_hat / denominator(v_hat, eps)
+            theta = theta - lr * m_hat / denominator(v_hat, eps, t, beta2)
         return (theta, m_hat, v_hat) if store_corrected else (theta, m, v)
 
     return step
@@ -38,7 +39,7 @@ _MISTAKES = {
         _adam_with(lambda m, t, b1, b2: m / (1 - b1**t), lambda v, t, b1, b2: v / (1 - b2**t), store_corrected=True),
     "ε is inside the square root: the denominator is √v̂ + ε, not √(v̂ + ε)":
         _adam_with(lambda m, t, b1, b2: m / (1 - b1**t), lambda v, t, b1, b2: v / (1 - b2**t),
-                   denominator=lambda v_hat, eps: np.sqrt(v_hat + eps)),
+                   denominator=lambda v_hat, eps, t, b2: np.sqrt(v_hat + eps)),
     "the second moment is corrected with β₁: v̂ = v / (1 − β₂ᵗ), with β₂":
         _adam_with(lambda m, t, b1, b2: m / (1 - b1**t), lambda v, t, b1, b2: v / (1 - b1**t)),
     "the bias correction is missing: divide m by 1 − β₁ᵗ and v by 1 − β₂ᵗ before the step":
@@ -46,6 +47,17 @@ _MISTAKES = {
     "the step count is off by one: t = 1 at the first step, so the corrections are 1 − β₁ᵗ and 1 − β₂ᵗ "
     "(counting from t = 0 divides by 1 − β⁰ = 0 at the first step)":
         _adam_with(lambda m, t, b1, b2: m / (1 - b1 ** (t - 1)), lambda v, t, b1, b2: v / (1 - b2 ** (t - 1))),
+    "the step count is off by one: the corrections are 1 − β₁ᵗ and 1 − β₂ᵗ with t itself, not t + 1":
+        _adam_with(lambda m, t, b1, b2: m / (1 - b1 ** (t + 1)), lambda v, t, b1, b2: v / (1 - b2 ** (t + 1))),
+    "only m is corrected: v needs its own correction, v̂ = v / (1 − β₂ᵗ)":
+        _adam_with(lambda m, t, b1, b2: m / (1 - b1**t), lambda v, t, b1, b2: v),
+    "square the gradient in the second moment: v ← β₂ v + (1 − β₂) g², not (1 − β₂) g":
+        _adam_with(lambda m, t, b1, b2: m / (1 - b1**t), lambda v, t, b1, b2: v / (1 - b2**t),
+                   moments=lambda m, v, g, b1, b2: (b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g)),
+    "that is Keras's form, α √(1 − β₂ᵗ)/(1 − β₁ᵗ) · m / (√v + ε): it adds ε to the uncorrected √v, which equals "
+    "the paper's Adam with ε multiplied by √(1 − β₂ᵗ); this exercise asks for the paper's form, √v̂ + ε":
+        _adam_with(lambda m, t, b1, b2: m / (1 - b1**t), lambda v, t, b1, b2: v / (1 - b2**t),
+                   denominator=lambda v_hat, eps, t, b2: np.sqrt(v_hat) + eps / np.sqrt(1 - b2**t)),
 }
 
 
@@ -69,6 +81,18 @@ def _cases():
     ]
 
 
+def _random_case(rng):
+    n, t = int(rng.integers(2, 6)), int(rng.integers(1, 50))
+    theta, m, g = rng.normal(size=(3, n)) * 10.0 ** rng.uniform(-5, 0)
+    return Case(f"random θ, m, v, g of length {n} at step t = {t}, ε = 1e-3",
+                (theta, m, m**2 + rng.uniform(0, 1e-3, n), g, t, 0.01, 0.9, 0.999, 1e-3))
+
+
+def adam_check():
+    """The check of ``adam_step(theta, m, v, g, t, lr, beta1, beta2, eps) -> (theta, m, v)``: the paper's Adam."""
+    return Check("Adam step", _adam_step, _cases(), _MISTAKES, random_case=_random_case)
+
+
 def check_adam_step(adam_step):
     """Check ``adam_step(theta, m, v, g, t, lr, beta1, beta2, eps) -> (theta, m, v)`` against the paper's Adam."""
-    return check("Adam step", adam_step, _adam_step, _cases(), _MISTAKES)
+    return adam_check().run(adam_step)

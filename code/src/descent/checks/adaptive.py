@@ -10,7 +10,7 @@ The learner writes
 
 import numpy as np
 
-from .core import Case, check
+from .core import Case, Check
 
 
 def _rmsprop_with(average=lambda v, g, beta: beta * v + (1 - beta) * g * g,
@@ -53,6 +53,8 @@ _RMSPROP_MISTAKES = {
         _rmsprop_with(denominator=lambda v, eps, beta: v + eps),
     "RMSProp (like torch.optim.RMSprop) has no bias correction: divide by √v + ε, not by √(v / (1 − β)) + ε":
         _rmsprop_with(denominator=lambda v, eps, beta: np.sqrt(v / (1 - beta)) + eps),
+    "square the gradient: v ← β v + (1 − β) g², not (1 − β) g (a mean of g is not a scale, and can be negative)":
+        _rmsprop_with(average=lambda v, g, beta: beta * v + (1 - beta) * g),
 }
 
 _ADAGRAD_MISTAKES = {
@@ -64,6 +66,8 @@ _ADAGRAD_MISTAKES = {
         _adagrad_with(accumulate=lambda s, g, lr: g * g),
     "take the square root of s: the step is α g / (√s + ε)":
         _adagrad_with(denominator=lambda s, eps: s + eps),
+    "square the gradient: s ← s + g², not s + g (a sum of gradients can be negative)":
+        _adagrad_with(accumulate=lambda s, g, lr: s + g),
 }
 
 
@@ -95,13 +99,39 @@ def _adagrad_cases():
     ]
 
 
+def _random_state(rng):
+    n = int(rng.integers(2, 6))
+    return n, rng.normal(size=n), rng.uniform(0, 1, n), rng.normal(size=n)
+
+
+def _rmsprop_random(rng):
+    n, theta, v, g = _random_state(rng)
+    return Case(f"random θ, v, g of length {n}", (theta, v, g, float(rng.uniform(0.001, 0.1)),
+                                                   float(rng.uniform(0.5, 0.999)), 1e-8))
+
+
+def _adagrad_random(rng):
+    n, theta, s, g = _random_state(rng)
+    return Case(f"random θ, s, g of length {n}", (theta, s, g, float(rng.uniform(0.001, 0.5)), 1e-10))
+
+
+def rmsprop_check():
+    """The check of ``rmsprop_step(theta, v, g, lr, beta, eps) -> (theta, v)``."""
+    return Check("RMSProp step", _rmsprop_step, _rmsprop_cases(), _RMSPROP_MISTAKES, random_case=_rmsprop_random)
+
+
+def adagrad_check():
+    """The check of ``adagrad_step(theta, s, g, lr, eps) -> (theta, s)``."""
+    return Check("AdaGrad step", _adagrad_step, _adagrad_cases(), _ADAGRAD_MISTAKES, random_case=_adagrad_random)
+
+
 def check_rmsprop_step(rmsprop_step):
     """Check ``rmsprop_step(theta, v, g, lr, beta, eps) -> (theta, v)``: v ← β v + (1 − β) g²,
     θ ← θ − α g / (√v + ε), on a first step, a later step, tiny gradients and a sweep."""
-    return check("RMSProp step", rmsprop_step, _rmsprop_step, _rmsprop_cases(), _RMSPROP_MISTAKES)
+    return rmsprop_check().run(rmsprop_step)
 
 
 def check_adagrad_step(adagrad_step):
     """Check ``adagrad_step(theta, s, g, lr, eps) -> (theta, s)``: s ← s + g², θ ← θ − α g / (√s + ε),
     on a first step, a later step, tiny gradients and a sweep."""
-    return check("AdaGrad step", adagrad_step, _adagrad_step, _adagrad_cases(), _ADAGRAD_MISTAKES)
+    return adagrad_check().run(adagrad_step)

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..experiments import pick_best_lr
-from .core import Case, check
+from .core import Case, Check
 
 nan = np.nan
 
@@ -27,6 +27,11 @@ def _luckiest_seed(lrs, train_loss, val_loss):
     return float(np.asarray(lrs)[np.argmin(best)])
 
 
+def _position_among_finite(lrs, train_loss, val_loss):
+    mean = np.mean(val_loss, axis=1)
+    return float(np.asarray(lrs)[np.argmin(mean[np.isfinite(mean)])])
+
+
 def _index(lrs, train_loss, val_loss):
     return int(np.flatnonzero(np.asarray(lrs) == pick_best_lr(lrs, train_loss, val_loss))[0])
 
@@ -35,9 +40,21 @@ def _case(label, lrs, train_loss, val_loss):
     return Case(label, (np.array(lrs), np.array(train_loss, dtype=float), np.array(val_loss, dtype=float)))
 
 
-def check_pick_best_lr(pick_best_lr_fn):
-    """Check ``pick_best_lr(lrs, train_loss, val_loss) -> lr``: losses of shape (R learning rates, S seeds); the
-    answer is the lr with the lowest mean validation loss over seeds, among those that never diverged."""
+def _random_case(rng):
+    r, s = int(rng.integers(3, 8)), int(rng.integers(2, 6))
+    val = rng.uniform(0.1, 2, (r, s))
+    val[rng.uniform(size=(r, s)) < 0.15] = nan
+    finite_mean = [np.mean(row[np.isfinite(row)]) if np.isfinite(row).any() else np.inf for row in val]
+    val[int(np.argmin(finite_mean))] = nan  # the lowest mean diverged once: it must not be chosen
+    val[int(rng.integers(r)), 0] = 0.5  # ... while an lr of the grid survives
+    val[int(rng.integers(r))] = rng.uniform(0.1, 2, s)
+    train = val - rng.uniform(0, 0.3, (r, s))
+    return _case(f"{r} random learning rates × {s} seeds, some diverged", np.sort(10.0 ** rng.uniform(-4, 0, r)),
+                 train, val)
+
+
+def pick_check():
+    """The check of ``pick_best_lr(lrs, train_loss, val_loss) -> lr``."""
     cases = [
         _case("4 learning rates × 2 seeds, nothing diverged", [1e-3, 1e-2, 1e-1, 1.0],
               [[2.0, 2.0], [1.0, 1.1], [0.3, 0.2], [0.05, 0.1]],
@@ -54,6 +71,9 @@ def check_pick_best_lr(pick_best_lr_fn):
         _case("a run that diverged to inf", [0.03, 0.3, 3.0],
               [[0.5, 0.6, 0.55], [0.2, 0.25, np.inf], [np.inf, np.inf, np.inf]],
               [[0.6, 0.65, 0.6], [0.3, 0.3, np.inf], [np.inf, np.inf, np.inf]]),
+        _case("diverged runs in the middle of the grid", [3.0, 1.0, 0.1, 0.03, 0.01],
+              [[nan, nan], [nan, 0.85], [0.55, 0.55], [0.35, 0.45], [0.45, 0.55]],
+              [[nan, nan], [nan, 0.9], [0.6, 0.6], [0.4, 0.5], [0.5, 0.6]]),
     ]
     mistakes = {
         "you chose by the training loss: it rewards overfitting; choose by the validation loss":
@@ -65,5 +85,13 @@ def check_pick_best_lr(pick_best_lr_fn):
         "you chose by the best single seed: a lucky initialisation is not a property of the lr; average over "
         "seeds": _luckiest_seed,
         "you returned the position i in the grid; return the learning rate itself, lrs[i]": _index,
+        "you took the argmin over the finite means only, then used that position in the whole grid, where the "
+        "positions have shifted: set a non-finite mean to +inf instead of removing it": _position_among_finite,
     }
-    return check("choosing the learning rate from a sweep", pick_best_lr_fn, pick_best_lr, cases, mistakes)
+    return Check("choosing the learning rate from a sweep", pick_best_lr, cases, mistakes, random_case=_random_case)
+
+
+def check_pick_best_lr(pick_best_lr_fn):
+    """Check ``pick_best_lr(lrs, train_loss, val_loss) -> lr``: losses of shape (R learning rates, S seeds); the
+    answer is the lr with the lowest mean validation loss over seeds, among those that never diverged."""
+    return pick_check().run(pick_best_lr_fn)

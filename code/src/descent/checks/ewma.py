@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..ewma import ewma
-from .core import Case, check
+from .core import Case, Check
 
 
 def _corrected(y, beta):
@@ -45,8 +45,29 @@ def _t_plus_one(y, beta):
     return _uncorrected(y, beta) / (1 - beta ** (_steps(y) + 1))
 
 
-def check_ewma(ewma_corrected):
-    """Check ``ewma_corrected(y, beta) -> array``: Ŝ_t = S_t/(1 − βᵗ), S₀ = 0, S_t = βS_{t−1} + (1 − β)Y_t, t = 1…n."""
+def _corrected_in_place(y, beta):
+    s, out = 0.0, np.empty(len(y))
+    for t, value in enumerate(np.asarray(y, dtype=float), 1):
+        s = (beta * s + (1 - beta) * value) / (1 - beta**t)
+        out[t - 1] = s
+    return out
+
+
+def _first_uncorrected(y, beta):
+    return np.concatenate([[y[0]], _recursion(y[1:], beta, beta, 1 - beta, s0=float(y[0]))])
+
+
+def _swapped_uncorrected(y, beta):
+    return _recursion(y, beta, 1 - beta, beta)
+
+
+def _random_case(rng):
+    n, beta = int(rng.integers(5, 40)), float(rng.choice([0.3, 0.5, 0.8, 0.9, 0.95, 0.99]))
+    return Case(f"a random series of {n} values with β = {beta}", (rng.normal(rng.normal(0, 5), 2, n), beta))
+
+
+def ewma_check():
+    """The check of ``ewma_corrected(y, beta)``: Ŝ_t = S_t/(1 − βᵗ), S₀ = 0, S_t = βS_{t−1} + (1 − β)Y_t."""
     rng = np.random.default_rng(4)
     cases = [
         Case("constant series 5, 5, 5, 5 with β = 0.9 (the answer is 5 everywhere)", (np.full(4, 5.0), 0.9)),
@@ -59,8 +80,19 @@ def check_ewma(ewma_corrected):
         "no bias correction: divide S_t by 1 − βᵗ": _uncorrected,
         "you started from S₁ = Y₁ and then corrected: that average is already unbiased; "
         "this exercise starts from S₀ = 0": _first_then_corrected,
+        "you started from S₁ = Y₁: that is another unbiased average (it needs no correction), but this exercise "
+        "starts from S₀ = 0 and divides S_t by 1 − βᵗ": _first_uncorrected,
         "β and 1 − β are swapped: the old average is weighted by β, the new value by 1 − β": _swapped,
+        "β and 1 − β are swapped (the old average is weighted by β, the new value by 1 − β), and the bias "
+        "correction is missing": _swapped_uncorrected,
         "the first observation has t = 1, not 0 (1 − β⁰ = 0 divides by zero)": _t_from_zero,
         "1 − βᵗ uses t + 1: the first observation has t = 1": _t_plus_one,
+        "you wrote the corrected value back into S: keep the running S_t uncorrected and divide a copy, "
+        "Ŝ_t = S_t/(1 − βᵗ), or the corrections compound from step to step": _corrected_in_place,
     }
-    return check("bias-corrected EWMA", ewma_corrected, _corrected, cases, mistakes)
+    return Check("bias-corrected EWMA", _corrected, cases, mistakes, random_case=_random_case)
+
+
+def check_ewma(ewma_corrected):
+    """Check ``ewma_corrected(y, beta) -> array``: Ŝ_t = S_t/(1 − βᵗ), S₀ = 0, S_t = βS_{t−1} + (1 − β)Y_t, t = 1…n."""
+    return ewma_check().run(ewma_corrected)

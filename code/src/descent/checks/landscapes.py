@@ -4,7 +4,7 @@ import numpy as np
 
 from ..functions import classify_stationary_point
 from ..optimizers import clip_by_norm
-from .core import Case, check
+from .core import Case, Check
 
 
 def _by_diagonal(H, tol=1e-8):
@@ -33,8 +33,17 @@ def _no_tolerance(H, tol=1e-8):
     return "minimum" if lam.min() > 0 else "maximum"
 
 
-def check_classify_stationary_point(classify):
-    """Check ``classify(H, tol=1e-8) -> "minimum" | "maximum" | "saddle" | "degenerate"`` on 2×2 and 3×3 Hessians."""
+def _classify_random(rng):
+    n, kind = int(rng.integers(2, 5)), rng.choice(["minimum", "maximum", "saddle"])
+    lam = rng.uniform(0.5, 3, n) * {"minimum": 1, "maximum": -1, "saddle": rng.choice([-1, 1], n)}[kind]
+    if kind == "saddle":
+        lam[:2] = np.abs(lam[:2]) * [1, -1]
+    Q = np.linalg.qr(rng.normal(size=(n, n)))[0]
+    return Case(f"a random symmetric {n}×{n} Hessian", ((Q * lam) @ Q.T,))
+
+
+def classify_check():
+    """The check of ``classify(H, tol=1e-8) -> "minimum" | "maximum" | "saddle" | "degenerate"``."""
     rotated = np.array([[1.0, 2.0], [2.0, 1.0]])  # positive diagonal, eigenvalues 3 and −1
     cases = [
         Case("H = diag(2, 3)", (np.diag([2.0, 3.0]),)),
@@ -46,6 +55,7 @@ def check_classify_stationary_point(classify):
         Case("H = diag(1, 1e−12, 3): a round-off-sized eigenvalue counts as zero", (np.diag([1.0, 1e-12, 3.0]),)),
         Case("H = diag(1, 0, −1): a zero eigenvalue, but still a saddle", (np.diag([1.0, 0.0, -1.0]),)),
         Case("H = diag(−1, −2, −3) (3 × 3)", (np.diag([-1.0, -2.0, -3.0]),)),
+        Case("H = diag(1, −1e−12): a round-off-sized negative eigenvalue counts as zero", (np.diag([1.0, -1e-12]),)),
     ]
     mistakes = {
         "look at the eigenvalues of H, not at its diagonal: [[1, 2], [2, 1]] has a positive diagonal but an "
@@ -57,7 +67,13 @@ def check_classify_stationary_point(classify):
         "compare the eigenvalues with the tolerance tol, not with exactly 0: computed eigenvalues carry round-off":
             _no_tolerance,
     }
-    return check("classify a stationary point", classify, classify_stationary_point, cases, mistakes)
+    return Check("classify a stationary point", classify_stationary_point, cases, mistakes,
+                 random_case=_classify_random)
+
+
+def check_classify_stationary_point(classify):
+    """Check ``classify(H, tol=1e-8) -> "minimum" | "maximum" | "saddle" | "degenerate"`` on 2×2 and 3×3 Hessians."""
+    return classify_check().run(classify)
 
 
 def _clip_by_value(g, max_norm):
@@ -73,8 +89,13 @@ def _whole_array_norm(g, max_norm):
     return g * (max_norm / norm) if norm > max_norm else g
 
 
-def check_clip_by_norm(clip):
-    """Check ``clip(g, max_norm) -> g`` rescaled to norm ``max_norm`` when longer (norm over the last axis)."""
+def _clip_random(rng):
+    g, max_norm = rng.normal(size=(int(rng.integers(2, 6)), 3)) * 3, float(rng.uniform(0.5, 5))
+    return Case(f"a random batch of {len(g)} gradients, max_norm = {max_norm:.3f}", (g, max_norm))
+
+
+def clip_check():
+    """The check of ``clip(g, max_norm) -> g`` rescaled to norm ``max_norm`` when longer (over the last axis)."""
     cases = [
         Case("g = (3, 4) (norm 5), max_norm = 1", (np.array([3.0, 4.0]), 1.0)),
         Case("g = (0.3, 0.4) (norm 0.5), max_norm = 1: already short enough", (np.array([0.3, 0.4]), 1.0)),
@@ -89,4 +110,9 @@ def check_clip_by_norm(clip):
         "take the norm of each gradient (over the last axis, keepdims=True), not of the whole batch":
             _whole_array_norm,
     }
-    return check("clip a gradient by its norm", clip, clip_by_norm, cases, mistakes)
+    return Check("clip a gradient by its norm", clip_by_norm, cases, mistakes, random_case=_clip_random)
+
+
+def check_clip_by_norm(clip):
+    """Check ``clip(g, max_norm) -> g`` rescaled to norm ``max_norm`` when longer (norm over the last axis)."""
+    return clip_check().run(clip)

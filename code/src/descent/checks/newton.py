@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .core import Case, check
+from .core import Case, Check
 
 
 def _solve(H, g):
@@ -43,8 +43,16 @@ def _absolute_curvature(x, g, H, damping=0.0):
     return x - _solve(V @ (np.abs(lam)[..., None] * np.swapaxes(V, -1, -2)) + damping * np.eye(n), g)
 
 
-def check_newton_step(newton_step):
-    """Check ``newton_step(x, g, H, damping=0.0) -> new x``: θ ← θ − (H + λI)⁻¹ g, with λ = ``damping``.
+def _random_case(rng):
+    n = int(rng.integers(2, 5))
+    A = rng.normal(size=(n, n))
+    damping = float(rng.uniform(0, 2))
+    return Case(f"a random {n}-D problem with a positive-definite H and damping {damping:.3f}",
+                (rng.normal(size=n), rng.normal(size=n), A @ A.T + np.eye(n)), {"damping": damping})
+
+
+def newton_check():
+    """The check of ``newton_step(x, g, H, damping=0.0) -> new x``: θ ← θ − (H + λI)⁻¹ g, with λ = ``damping``.
 
     The cases are single points (x and g of shape (n,), H of shape (n, n)); a function vectorised over a leading
     batch axis passes them too.
@@ -73,4 +81,10 @@ def check_newton_step(newton_step):
         "you divided by |H| (the absolute curvature): that always steps downhill, but it is the saddle-free "
         "variant, not Newton's step, which divides by H itself, sign included": _absolute_curvature,
     }
-    return check("Newton step", newton_step, _newton_step, cases, mistakes)
+    return Check("Newton step", _newton_step, cases, mistakes, random_case=_random_case)
+
+
+def check_newton_step(newton_step):
+    """Check ``newton_step(x, g, H, damping=0.0) -> new x``: θ ← θ − (H + λI)⁻¹ g, with λ = ``damping``; the cases
+    are single points (x, g of shape (n,), H of shape (n, n))."""
+    return newton_check().run(newton_step)

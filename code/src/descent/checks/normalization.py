@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .core import Case, check
+from .core import Case, Check
 
 
 def _standardize(X_train, X_test):
@@ -67,7 +67,20 @@ _MISTAKES = {
 }
 
 
+def _random_case(rng):
+    n, d = int(rng.integers(5, 30)), int(rng.integers(1, 5))
+    scale, shift = 10.0 ** rng.uniform(-2, 2, d), rng.normal(0, 10, d)
+    return Case(f"{d} random features, {n} training rows", (rng.normal(size=(n, d)) * scale + shift,
+                                                            rng.normal(size=(3, d)) * scale + shift))
+
+
+def standardize_check():
+    """The check of ``standardize(X_train, X_test)``: training statistics applied to both."""
+    return Check("standardisation with training statistics", _standardize, _cases(), _MISTAKES,
+                 random_case=_random_case)
+
+
 def check_standardize(standardize):
     """Check ``standardize(X_train, X_test) -> (X_train_std, X_test_std)``: x ← (x − μ)/σ per feature (column),
     with μ and σ (population std, ddof=0) of the *training* set applied to both."""
-    return check("standardisation with training statistics", standardize, _standardize, _cases(), _MISTAKES)
+    return standardize_check().run(standardize)

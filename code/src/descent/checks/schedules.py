@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .core import Case, check
+from .core import Case, Check
 
 KINDS = ("step", "exponential", "inverse_time")
 
@@ -67,6 +67,23 @@ _MISTAKES = {
 }
 
 
+def _random_case(kind):
+    def draw(rng):
+        lr0, t = float(rng.uniform(0.01, 1)), rng.integers(0, 60, size=int(rng.integers(3, 10)))
+        rate = {"step": (float(rng.uniform(0.1, 0.9)), int(rng.integers(2, 12))), "exponential": (
+            float(rng.uniform(0.8, 0.99)),), "inverse_time": (float(rng.uniform(0.01, 1)),)}[kind]
+        return Case(f"α₀ = {lr0:.3f}, random steps t", (lr0, *rate, t))
+    return draw
+
+
+def schedule_check(kind="step"):
+    """The check of a learner's schedule of the given kind (see :func:`check_schedule`)."""
+    if kind not in _CASES:
+        raise ValueError(f"kind must be one of {KINDS}; got {kind!r}")
+    reference, title, cases = _CASES[kind]
+    return Check(title, reference, cases, _MISTAKES[kind], random_case=_random_case(kind))
+
+
 def check_schedule(schedule, kind="step"):
     """Check a learner's learning-rate schedule against its formula, with `t` the step count from 0.
 
@@ -76,7 +93,4 @@ def check_schedule(schedule, kind="step"):
 
     `t` is an integer or an integer array; the learner's function must handle both.
     """
-    if kind not in _CASES:
-        raise ValueError(f"kind must be one of {KINDS}; got {kind!r}")
-    reference, title, cases = _CASES[kind]
-    return check(title, schedule, reference, cases, _MISTAKES[kind])
+    return schedule_check(kind).run(schedule)
