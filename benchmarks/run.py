@@ -379,7 +379,16 @@ def bench_steps(cfg):
 
 def _load_execute():
     """scripts/execute.py, imported (not copied): it runs a notebook top to bottom and times it."""
-    spec = importlib.util.spec_from_file_location("execute_notebooks", ROOT / "scripts" / "execute.py")
+    return _module(ROOT / "scripts" / "execute.py")
+
+
+def _sibling(name):
+    """benchmarks/<name>.py, imported whether run.py runs as a script or is loaded by the tests."""
+    return _module(pathlib.Path(__file__).with_name(f"{name}.py"))
+
+
+def _module(path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -655,9 +664,10 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     results = {"machine": machine(), "quick": args.quick, "config": cfg, "sections": []}
-    from grading import bench_grading  # benchmarks/grading.py: 200 submissions through scripts/autograde.py -j 2
-
-    benches = [bench_sweeps, bench_mlp, bench_steps] + ([bench_book, bench_grading] if cfg["book"] else [])
+    nets, grading = _sibling("nets"), _sibling("grading")  # deep networks; 200 submissions through autograde -j 2
+    cfg = {**nets.QUICK, **cfg} if args.quick else cfg
+    benches = [bench_sweeps, bench_mlp, bench_steps, nets.bench_nets] + (
+        [bench_book, grading.bench_grading] if cfg["book"] else [])
     for bench in benches:
         t0 = time.perf_counter()
         with threadpool_limits(limits=1, user_api="blas"):  # descent's small matrices run on one BLAS thread

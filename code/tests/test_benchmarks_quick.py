@@ -35,7 +35,7 @@ def test_machine_is_recorded(quick):
 def test_every_benchmark_but_the_book_runs_in_quick_mode(quick):
     results, _ = quick
     sections = {s["id"]: s for s in results["sections"]}
-    assert list(sections) == ["sweeps", "mlp", "steps"]
+    assert list(sections) == ["sweeps", "mlp", "steps", "nets"]
     for section in sections.values():
         assert section["title"] and section["rows"] and isinstance(section["notes"], list)
         for t in section["targets"]:
