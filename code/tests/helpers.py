@@ -45,3 +45,9 @@ def torch_path(make_opt, grads, theta0, lrs=None):
         opt.step()
         out.append(p.detach().numpy().copy())
     return np.array(out)
+
+
+def setup_cell(nb):
+    """A chapter's setup cell: the first code cell that runs ``descent.notebook.setup()`` (imports and style). The
+    optional Colab install cell before it is skipped: it does nothing outside Colab."""
+    return next(c for c in nb.cells if c.cell_type == "code" and "descent.notebook.setup()" in c.source)

@@ -18,7 +18,7 @@ import time
 import nbformat
 import pytest
 from adversarial import ATTACKS, HONEST
-from helpers import load_script
+from helpers import load_script, setup_cell
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 LABEL = "ex-ewma-code"
@@ -30,8 +30,8 @@ ISOLATED = ag.namespaces_available()
 def student_cells():
     """The student notebook of chapter 4, cut to its setup cell, its Markdown and its exercise cell."""
     nb = se.student_notebook(nbformat.read(ROOT / "chapters" / "04_ewma.ipynb", as_version=4))
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    nb.cells = [c for c in nb.cells if c.cell_type == "markdown" or c is code[0] or se.STUB_LINE in c.source]
+    setup = setup_cell(nb)
+    nb.cells = [c for c in nb.cells if c.cell_type == "markdown" or c is setup or se.STUB_LINE in c.source]
     return nb
 
 

@@ -18,7 +18,7 @@ import sys
 
 import nbformat
 import pytest
-from helpers import load_script
+from helpers import load_script, setup_cell
 from nbclient import NotebookClient
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -169,11 +169,10 @@ def assert_runs_until_first_stub(cells):
 
 
 def test_every_chapters_exercises_run_after_its_setup_cell(pairs, tmp_path):
-    """One kernel, every chapter in turn: its first code cell (imports, style), then its exercise cells."""
+    """One kernel, every chapter in turn: its setup cell (imports, style), then its exercise cells."""
     cells, stubs = [], []
     for name, (_, student) in pairs.items():
-        code = [c for c in student.cells if c.cell_type == "code"]
-        cells.append(code[0])
+        cells.append(setup_cell(student))
         stubs += stub_cells(student)
         cells += stub_cells(student)
     nb = execute(nbformat.v4.new_notebook(cells=cells, metadata=pairs[CHAPTERS[0].name][1].metadata), tmp_path)
