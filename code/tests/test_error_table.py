@@ -272,6 +272,8 @@ TABLE = [
      r"order must be a 1-D array of integer indices; got \[0.0, 1.0\]"),
     ("train(progress='yes')", lambda: nn.train(NET, descent.SGD(), SPLIT, 1, progress="yes"), TypeError,
      r"progress must be True or False; got 'yes'"),
+    ("train(grad_norms='no')", lambda: nn.train(NET, descent.SGD(), SPLIT, 1, grad_norms="no"), TypeError,
+     r"grad_norms must be True or False; got 'no'"),
     ("train(opt=the class)", lambda: nn.train(NET, descent.SGD, SPLIT, 1), TypeError,
      r"opt must be a descent optimizer .*; got the class SGD"),
     # experiments

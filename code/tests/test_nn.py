@@ -323,3 +323,14 @@ def test_per_model_seeds_give_each_model_its_own_batches():
         np.testing.assert_array_equal(net.theta[r], alone.theta)
     with pytest.raises(ValueError, match="one per model"):
         nn.train(net, descent.Adam(lr=0.02), split, epochs=1, seed=[1, 2])
+
+
+def test_training_without_gradient_norm_records_changes_nothing_else():
+    split = data.moons(n=120)
+    runs = []
+    for grad_norms in (True, False):
+        net = nn.MLP((2, 8, 2), seed=1, n_models=2)
+        runs.append(nn.train(net, descent.Adam(lr=0.02), split, epochs=2, seed=[3, 4], grad_norms=grad_norms))
+    for name in ("loss", "test_loss", "accuracy", "test_accuracy", "step_loss"):
+        np.testing.assert_array_equal(getattr(runs[0], name), getattr(runs[1], name))
+    assert np.isfinite(runs[0].grad_norms).all() and np.isnan(runs[1].grad_norms).all()

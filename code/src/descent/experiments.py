@@ -123,7 +123,7 @@ def sweep(make_optimizer, lrs, data, test, sizes, epochs, seeds=3, batch_size=32
         raise TypeError(f"test must be a descent.data.Split (its test part is used); got {_args.describe(test)}")
     net, batch_seeds = seeded(sizes, len(lrs), n_seeds, **mlp_kwargs)  # model r·S + s: seed s's start and batches
     opt = make_optimizer(np.repeat(lrs, n_seeds)[:, None])
-    history = nn.train(net, opt, data, epochs, batch_size=batch_size, seed=batch_seeds)
+    history = nn.train(net, opt, data, epochs, batch_size=batch_size, seed=batch_seeds, grad_norms=False)
     with np.errstate(all="ignore"):
         test_loss, _ = net.loss_and_grad(test.X_test, test.y_test)
         test_accuracy = np.where(history.diverged, np.nan, net.accuracy(test.X_test, test.y_test))
