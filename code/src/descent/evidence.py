@@ -18,7 +18,7 @@ Otherwise the words are "no detectable difference at this budget" — never "cle
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 LEVEL = 0.95
 
@@ -72,7 +72,7 @@ def interval(samples, level=LEVEL):
     n, mean = x.size, float(x.mean()) if np.isfinite(x).all() else np.nan
     if not np.isfinite(mean):
         return Interval(mean, np.nan, np.nan, n, level)
-    half = stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / np.sqrt(n)
+    half = special.stdtrit(n - 1, 0.5 + level / 2) * x.std(ddof=1) / np.sqrt(n)
     return Interval(mean, mean - half, mean + half, n, level)
 
 
