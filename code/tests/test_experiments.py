@@ -51,8 +51,13 @@ def test_a_sweep_equals_separate_runs(moons):
     fit = experiments.validation_split(moons)
     lrs = [0.03, 0.3]
     result = experiments.sweep(lambda lr: descent.Adam(lr=lr), lrs, fit, moons, (2, 4, 2), epochs=3, seeds=2,
-                               batch_size=16)
+                               batch_size=16, every_epoch=True)
+    ends = experiments.sweep(lambda lr: descent.Adam(lr=lr), lrs, fit, moons, (2, 4, 2), epochs=3, seeds=2,
+                             batch_size=16)
     assert result.curves("loss").shape == (4, 2, 2) and result.test_accuracy.shape == (2, 2)
+    np.testing.assert_array_equal(ends.curves("loss")[[0, -1]], result.curves("loss")[[0, -1]])
+    assert np.isnan(ends.curves("loss")[1:-1]).all()
+    np.testing.assert_array_equal(ends.test_accuracy, result.test_accuracy)
     for r, lr in enumerate(lrs):
         for s in range(2):
             net = nn.MLP((2, 4, 2), seed=s)

@@ -334,3 +334,17 @@ def test_training_without_gradient_norm_records_changes_nothing_else():
     for name in ("loss", "test_loss", "accuracy", "test_accuracy", "step_loss"):
         np.testing.assert_array_equal(getattr(runs[0], name), getattr(runs[1], name))
     assert np.isfinite(runs[0].grad_norms).all() and np.isnan(runs[1].grad_norms).all()
+
+
+def test_recording_only_the_ends_changes_no_result():
+    split = data.moons(n=120)
+    runs, nets = [], []
+    for every_epoch in (True, False):
+        nets.append(nn.MLP((2, 8, 2), seed=1, n_models=2))
+        runs.append(nn.train(nets[-1], descent.Adam(lr=0.02), split, epochs=3, seed=[3, 4], every_epoch=every_epoch))
+    every, ends = runs
+    np.testing.assert_array_equal(nets[0].theta, nets[1].theta)
+    np.testing.assert_array_equal(every.step_loss, ends.step_loss)
+    for name in ("loss", "test_loss", "accuracy", "test_accuracy", "grad_norms"):
+        np.testing.assert_array_equal(getattr(every, name)[[0, -1]], getattr(ends, name)[[0, -1]])
+        assert np.isnan(getattr(ends, name)[1:-1]).all()

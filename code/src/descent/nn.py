@@ -423,7 +423,8 @@ def _batch_rngs(seed, models):
     return [np.random.default_rng(s) for s in seeds]
 
 
-def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progress=False, grad_norms=True):
+def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progress=False, grad_norms=True,
+          every_epoch=True):
     """Train `net` with `opt` on ``data.X_train`` for `epochs` passes of shuffled mini-batches; returns a
     :class:`History`.
 
@@ -433,7 +434,8 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
     initial weights, as the book's evidence standard asks). ``clip_norm`` rescales each model's gradient to at most
     that norm before the step. ``grad_norms=False`` skips the backward pass over the whole training set that
     records ``History.grad_norms`` each epoch (they stay NaN; every other record is the same), which roughly
-    halves the cost of a sweep's records. A model whose loss becomes non-finite is frozen at NaN and reported in ``History.diverged_at``; the others go
+    halves the cost of a sweep's records; ``every_epoch=False`` records only before training and after the last
+    epoch (the rows in between stay NaN; ``step_loss`` is complete), for sweeps that compare final results. A model whose loss becomes non-finite is frozen at NaN and reported in ``History.diverged_at``; the others go
     on. A network with a ``training`` mode (:class:`descent.layers.NormMLP`) takes its steps in training mode and
     is evaluated (losses, accuracies, gradient norms) in eval mode. ``progress=True`` shows a tqdm bar over the
     epochs. BLAS runs on one thread meanwhile: matrices this small gain nothing from more, and extra threads stall
@@ -444,6 +446,7 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
     _args.optimizer("opt", opt)
     progress = _args.flag("progress", progress)
     grad_norms = _args.flag("grad_norms", grad_norms)
+    every_epoch = _args.flag("every_epoch", every_epoch)
     X, y, X_test, y_test = _check_split(net, data)
     epochs = _args.positive_int("epochs", epochs, minimum=0)
     batch_size = _args.positive_int("batch_size", batch_size)
@@ -511,5 +514,6 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
                 opt.step(net.theta, grad, out=net.theta)
             elapsed += time.perf_counter() - start
             history.seconds[epoch] = elapsed
-            record(epoch)
+            if every_epoch or epoch == epochs:
+                record(epoch)
     return history
