@@ -317,13 +317,13 @@ def _cross_entropy(logits, y):
     The labels `y` have shape (B,), or (R, B) when each of R models sees its own batch."""
     z = logits - _class_max(logits)[..., None]
     exp_z = np.exp(z)
-    total = _class_sum(exp_z)[..., None]
-    y = np.broadcast_to(y, z.shape[:-1])[..., None]
-    loss = (np.log(total[..., 0]) - np.take_along_axis(z, y, axis=-1)[..., 0]).mean(axis=-1)
+    total = _class_sum(exp_z)
+    rows, labels = np.arange(total.size), np.broadcast_to(y, total.shape).ravel()  # the entries z_{i,y_i}
+    loss = (np.log(total) - z.reshape(-1, z.shape[-1])[rows, labels].reshape(total.shape)).mean(axis=-1)
     delta = exp_z
-    delta /= total  # softmax(z)
-    np.put_along_axis(delta, y, np.take_along_axis(delta, y, axis=-1) - 1, axis=-1)
-    delta /= y.shape[-2]
+    delta /= total[..., None]  # softmax(z)
+    delta.reshape(-1, z.shape[-1])[rows, labels] -= 1
+    delta /= z.shape[-2]
     return loss, delta
 
 
