@@ -3,7 +3,6 @@ mistake fails with its hint."""
 
 import numpy as np
 import pytest
-
 from descent import diagnostics
 from descent.checks import check_gradient_check, hidden
 from descent.checks import diagnostics as module
@@ -36,9 +35,10 @@ def test_the_package_function_passes():
 def test_the_reference_agrees_with_the_package_on_every_case():
     check = module.gradient_check_check()
     for case in check.all_cases(module._gradient_check) + hidden.hidden_cases("check_gradient_check"):
-        (loss, grad, theta, *h), = [case.args]
+        loss, grad, theta, *h = case.args
         ours = module._gradient_check(loss, grad, theta, *h)
-        assert ours == pytest.approx(diagnostics.gradient_check(lambda t: (loss(t), grad), theta, *h), abs=1e-9)
+        assert ours == pytest.approx(diagnostics.gradient_check(lambda t, f=loss, g=grad: (f(t), g), theta, *h),
+                                     abs=1e-9)
 
 
 def test_the_kink_case_reports_a_large_error_for_a_right_gradient():
