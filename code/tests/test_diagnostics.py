@@ -129,3 +129,39 @@ def test_bad_arguments_are_named():
         curvature.power_iteration(net, X, y, v0=np.zeros_like(net.theta))
     with pytest.raises(TypeError, match="iters must be an integer"):
         curvature.power_iteration(net, X, y, iters=2.5)
+
+
+def test_overfit_batch_memorises_a_tiny_batch_and_leaves_the_net_as_it_was():
+    digits = descent.data.digits()
+    X, y = digits.X_train[:16], digits.y_train[:16]
+    net = nn.MLP((64, 32, 10), seed=0, n_models=2)
+    start = net.theta.copy()
+    opt = descent.SGD(lr=0.3)
+    losses = diagnostics.overfit_batch(net, opt, X, y, steps=300)
+    assert losses.shape == (301, 2)
+    np.testing.assert_allclose(losses[0], net.loss_and_grad(X, y)[0])
+    assert np.all(losses[-1] < 0.01)                                  # memorised
+    np.testing.assert_array_equal(net.theta, start)
+    by_hand = net.theta.copy()                                        # the same steps, by hand
+    opt.reset()
+    for _ in range(3):
+        by_hand = opt.step(by_hand, _with_theta(net, by_hand).loss_and_grad(X, y)[1])
+    np.testing.assert_allclose(diagnostics.overfit_batch(net, opt, X, y, steps=3)[-1],
+                               _with_theta(net, by_hand).loss_and_grad(X, y)[0], rtol=1e-12)
+    zeros = nn.MLP((64, 32, 10), init="zeros")                        # symmetric: cannot memorise
+    assert diagnostics.overfit_batch(zeros, descent.SGD(lr=0.3), X, y, steps=300)[-1] > 1.0
+
+
+def _with_theta(net, theta):
+    copy = nn.MLP(net.sizes, n_models=net.n_models)
+    copy.theta = theta
+    return copy
+
+
+def test_overfit_batch_reports_divergence_as_nan():
+    X, y = batch()
+    net = nn.MLP((5, 8, 3), activation="leaky_relu", seed=0, n_models=2)
+    losses = diagnostics.overfit_batch(net, descent.SGD(lr=np.array([[0.1], [1e6]])), X * 100, y, steps=50)
+    assert np.all(np.isfinite(losses[:, 0])) and np.isnan(losses[-1, 1])
+    with pytest.raises(TypeError, match="opt must be a descent optimizer"):
+        diagnostics.overfit_batch(net, descent.SGD, X, y)

@@ -335,6 +335,8 @@ TABLE = [
      r"X must have shape \(batch, 3\); got shape \(4, 5\)"),
     ("saturated_units(threshold=-1)", lambda: diagnostics.saturated_units(NET, SPLIT.X_train, threshold=-1),
      ValueError, r"threshold must be > 0; got -1"),
+    ("overfit_batch(steps=0)", lambda: diagnostics.overfit_batch(NET, descent.SGD(), SPLIT.X_train, SPLIT.y_train,
+                                                                  steps=0), ValueError, r"steps must be an integer >= 1; got 0"),
     ("lr_range_test(lr_min > lr_max)", lambda: diagnostics.lr_range_test(NET, descent.SGD, SPLIT.X_train,
                                                                           SPLIT.y_train, lr_min=1.0, lr_max=0.1),
      ValueError, r"lr_min must be < lr_max; got lr_min=1.0, lr_max=0.1"),

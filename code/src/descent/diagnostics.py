@@ -9,6 +9,8 @@ units dead or saturated?
 - Forward signal size per layer, rms(a_l): it should neither vanish nor explode with depth.
 - Dead and saturated units: f′(z) = 0 on every example (a dead ReLU gets no gradient ever again); |f′(z)| small
   (a saturated tanh or sigmoid passes almost no gradient back).
+- Overfitting a tiny batch: full-batch steps on a handful of examples must drive the loss towards 0; a model,
+  gradient or optimizer that cannot fit ten examples will not fit ten thousand.
 - Learning-rate range test (Smith's): one short run whose learning rate grows geometrically, α_t =
   α_min (α_max/α_min)^{t/(T−1)}; the mini-batch loss against α shows where learning starts and where it blows up.
 """
@@ -124,6 +126,25 @@ def saturated_units(net, X, threshold=0.05):
     threshold = _args.positive("threshold", threshold)
     return np.stack([np.mean(np.abs(net.activation.derivative(z)) < threshold, axis=(-2, -1))
                      for z in _pre_activations(net, X)], axis=-1)
+
+
+def overfit_batch(net, opt, X, y, steps=200):
+    """Take `steps` full-batch steps of `opt` on the tiny batch (X, y), then restore `net`; returns the loss on
+    (X, y) before each step and after the last, shape (steps + 1,) or (steps + 1, R), NaN once a model diverged.
+    A correct model and gradient drive it towards 0 (the network memorises the batch)."""
+    _check_net(net)
+    _args.optimizer("opt", opt)
+    X, y = net._check_X(X), net._check_y(y, len(X))
+    steps = _args.positive_int("steps", steps)
+    losses = np.full((steps + 1,) + net.theta.shape[:-1], np.nan)
+    opt.reset()
+    with unchanged(net), np.errstate(all="ignore"):
+        for t in range(steps + 1):
+            loss, grad = net.loss_and_grad(X, y)
+            losses[t] = np.where(np.isfinite(loss), loss, np.nan)
+            if t < steps:
+                opt.step(net.theta, np.where(np.isnan(losses[t])[..., None], np.nan, grad), out=net.theta)
+    return losses
 
 
 class _Geometric(Schedule):

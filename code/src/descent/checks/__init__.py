@@ -10,6 +10,7 @@ from . import (
     adaptive,
     basics,
     capstone,
+    diagnostics,
     ewma,
     gradients,
     landscapes,
@@ -24,6 +25,7 @@ from .adaptive import check_adagrad_step, check_rmsprop_step
 from .basics import check_gd_step
 from .capstone import check_pick_best_lr
 from .core import Case, Check, CheckResult, check
+from .diagnostics import check_gradient_check
 from .ewma import check_ewma
 from .gradients import check_activation_grad, check_init
 from .landscapes import check_classify_stationary_point, check_clip_by_norm
@@ -40,6 +42,7 @@ CHECKS = {
     "check_classify_stationary_point": landscapes.classify_check,
     "check_clip_by_norm": landscapes.clip_check,
     "check_ewma": ewma.ewma_check,
+    "check_gradient_check": diagnostics.gradient_check_check,
     "check_gd_step": basics.gd_step_check,
     "check_init": gradients.init_check,
     "check_minibatches": minibatch.minibatch_check,
@@ -65,6 +68,7 @@ __all__ = [
     "check_clip_by_norm",
     "check_ewma",
     "check_gd_step",
+    "check_gradient_check",
     "check_init",
     "check_minibatches",
     "check_momentum_step",

@@ -7,6 +7,7 @@ cannot read them; the autograder also draws random cases from a seed that only t
 import numpy as np
 
 from .core import Case
+from .diagnostics import _smooth, _smooth_grad
 from .minibatch import _case as _minibatch_case
 
 
@@ -54,6 +55,11 @@ HIDDEN = {
     "check_newton_step": lambda: [Case("4-D, diagonal H with damping 1", (np.ones(4), np.arange(4.0),
                                                                          np.diag([1.0, 2.0, 4.0, 8.0])),
                                        {"damping": 1.0})],
+    "check_gradient_check": lambda: [
+        Case("a correct gradient at θ = (−2, 0.1, 5), h = 1e-6",
+             (_smooth, _smooth_grad(np.array([-2.0, 0.1, 5.0])), np.array([-2.0, 0.1, 5.0]), 1e-6)),
+        Case("a gradient twice too large in every coordinate, h = 1e-5",
+             (_smooth, 2 * _smooth_grad(np.array([0.3, 0.4, -0.5])), np.array([0.3, 0.4, -0.5]), 1e-5))],
     "check_pick_best_lr": lambda: [Case("a single learning rate", (np.array([0.1]), np.array([[0.3, 0.4]]),
                                                                    np.array([[0.5, 0.6]])))],
 }
