@@ -11,11 +11,12 @@ the seed in grading.yml. A submission is matched to its chapter by its file name
 Each submission is read into memory before any is run, then graded in two sandboxes, each a throw-away folder
 and, where the machine allows (`unshare`), new user, mount, PID and network namespaces: no network, the instructor
 repository and the submissions hidden, Python read-only, every process killed at the end; with time, memory and
-file-size limits. In the first, the notebook runs in a fresh kernel with its own copy of the student package;
-the learner's self-check calls are removed and, after each graded cell, a cell of the grader saves the graded
-function. In the second, a new process without the package `descent` calls each saved function on the cases. The
-grader then compares what it returned with its own references, computed here after the sandbox has ended: a
-submission can change what its own function returns, nothing else.
+file-size limits. In the first, the notebook runs in a fresh kernel with its own copy of the student package
+(without references: scripts/student_edition.py); the learner's self-check calls are removed and, after each
+graded cell, a cell of the grader saves the graded function. In the second, a new process without the package
+`descent` calls each saved function on the cases. The grader then compares what it returned with its own
+references, computed here after the sandbox has ended: a submission can change what its own function returns,
+nothing else.
 
 Writes to --out: grades.csv (one row per submission, points per coding exercise), manual.csv (the written
 exercises, with the learner's text and the instructor's solution as rubric, a score column to fill in) and
@@ -301,13 +302,15 @@ def hidden_paths(submissions):
 
 @dataclass
 class Sandbox:
-    """How to run a command isolated: the run's base folder, paths to hide, limits."""
+    """How to run a command isolated: the run's base folder, paths to hide, limits, and the folder holding the
+    student package that each notebook gets a copy of."""
 
     base: pathlib.Path
     hide: list
     isolated: bool
     memory_mb: int = 2048
     file_mb: int = 200
+    package: pathlib.Path = None
 
     def _limits(self):
         """The `prlimit` prefix that caps memory (address space), file size and core dumps, if prlimit exists."""
@@ -349,9 +352,9 @@ class Sandbox:
 
 
 def student_package(target):
-    """The student edition's copy of descent, installed (copied) into `target`: without the instructor-only cases."""
-    shutil.copytree(ROOT / "code" / "src" / "descent", target / "descent",
-                    ignore=shutil.ignore_patterns("__pycache__", *student_edition.INSTRUCTOR_ONLY_MODULES))
+    """The student edition's copy of descent, made in `target`: without the instructor-only cases, references and
+    classic mistakes (scripts/student_edition.py)."""
+    student_edition.student_package(target)
 
 
 def run_submission(nb, exercises, sandbox, timeout, notebook_timeout, settings):
@@ -364,7 +367,7 @@ def run_submission(nb, exercises, sandbox, timeout, notebook_timeout, settings):
     try:
         for folder in ("work", "site", "home/runtime", "home/ipython"):
             (first / folder).mkdir(parents=True)
-        student_package(first / "site")
+        shutil.copytree(sandbox.package / "descent", first / "site" / "descent")
         shutil.copy2(SANDBOX_SCRIPT, first / SANDBOX_SCRIPT.name)
         nbformat.write(nb, first / "work" / "submission.ipynb")
         if sandbox.run(first, [sys.executable, f"{{box}}/{SANDBOX_SCRIPT.name}", "notebook",
@@ -486,7 +489,9 @@ def grade_folder(folder, jobs=1, timeout=60, notebook_timeout=300, memory_mb=204
         log("warning: unshare is not available here: submissions run without namespaces (network and files "
             "visible); run the grader in a container (instructor_guide.md)", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="autograde-") as base:
-        sandbox = Sandbox(pathlib.Path(base), hidden_paths(folder), isolated, memory_mb)
+        sandbox = Sandbox(pathlib.Path(base), hidden_paths(folder), isolated, memory_mb,
+                          package=pathlib.Path(base) / "student-package")
+        student_package(sandbox.package)
 
         def one(name):
             log(f"grading {name} ...", file=sys.stderr, flush=True)

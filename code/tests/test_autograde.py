@@ -123,9 +123,10 @@ def test_invented_labels_are_not_graded(graded):
 
 
 def test_using_the_package_is_named_as_the_reason(graded):
-    for name in ("reference", "package-ewma", "package-via-importlib"):
+    for name in ("package-ewma", "package-via-importlib"):
         text = (graded["out"] / "feedback" / f"{name}.md").read_text(encoding="utf-8")
         assert ag.USES_DESCENT in text
+    assert "a cell raised an error" in graded["rows"]["reference"]["status"]  # the student package has no reference
 
 
 def test_the_instructor_package_was_not_modified(graded):
@@ -163,11 +164,10 @@ def test_a_notebook_time_limit_applies_to_all_cells_together(tmp_path):
     assert "time-out" in rows[0].status and rows[0].points[LABEL] == 0.0
 
 
-def test_the_student_package_has_no_hidden_cases(tmp_path):
-    ag.student_package(tmp_path)
-    assert (tmp_path / "descent" / "checks" / "ewma.py").is_file()
+def test_the_student_package_has_no_hidden_cases_and_no_reference(tmp_path):
+    ag.student_package(tmp_path)  # the student edition's package (test_student_package.py tests it in full)
+    assert "def _corrected" not in (tmp_path / "descent" / "checks" / "ewma.py").read_text(encoding="utf-8")
     assert not (tmp_path / "descent" / "checks" / "hidden.py").exists()
-    assert "hidden.py" in se.INSTRUCTOR_ONLY_MODULES  # the student edition's code/ leaves it out the same way
 
 
 def test_learner_text_cannot_become_a_spreadsheet_formula():

@@ -1,6 +1,7 @@
 """The student notebooks (scripts/student_edition.py): no solution left, every self-check kept, the stubs raise
-NotImplementedError where the solution was, and a learner can run a chapter and its exercises without any error
-before the first stub. The student HTML book is tested in test_student_book.py.
+NotImplementedError where the solution was, and a learner can run a chapter and its exercises, with the student
+package, without any error before the first stub. The student HTML book is tested in test_student_book.py, the
+student package in test_student_package.py.
 
 Executing every student notebook in full would double the notebook test time (nbval already runs each instructor
 notebook, whose cells before the first stub are the same code). So every chapter's exercise cells are run right after
@@ -134,6 +135,9 @@ def test_command_line_writes_notebooks_and_leaves_the_instructor_notebook_alone(
                "--chapter", chapter.stem]
     subprocess.run(command, check=True, capture_output=True)
     assert [p.name for p in (out / "chapters").glob("*.ipynb")] == [chapter.name]
+    checks = out / "code" / "src" / "descent" / "checks"  # and the package the notebooks import
+    assert (checks / "answers.json.gz").is_file() and not (checks / "hidden.py").exists()
+    assert (out / "requirements.txt").is_file() and not (out / "code" / "tests").exists()
     assert hashlib.sha256(chapter.read_bytes()).hexdigest() == before
     se.prepare_out(out)  # it may replace a folder it made itself ...
     assert [p.name for p in out.iterdir()] == [se.MARKER]
@@ -143,9 +147,17 @@ def test_command_line_writes_notebooks_and_leaves_the_instructor_notebook_alone(
         se.prepare_out(foreign)  # ... but nothing else
 
 
-def execute(nb, path):
+@pytest.fixture(scope="module")
+def student_env(tmp_path_factory):
+    """The environment of a kernel that imports the student edition's package (no references, no hidden cases)."""
+    folder = tmp_path_factory.mktemp("package")
+    se.student_package(folder)
+    return {**os.environ, "PYTHONPATH": str(folder)}
+
+
+def execute(nb, path, env):
     NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True, record_timing=False,
-                   resources={"metadata": {"path": str(path)}}).execute()
+                   resources={"metadata": {"path": str(path)}}).execute(env=env)
     return nb
 
 
@@ -168,22 +180,26 @@ def assert_runs_until_first_stub(cells):
             assert NOT_IMPLEMENTED in text(cell), (cell.source, text(cell))
 
 
-def test_every_chapters_exercises_run_after_its_setup_cell(pairs, tmp_path):
-    """One kernel, every chapter in turn: its setup cell (imports, style), then its exercise cells."""
+def test_every_chapters_exercises_run_after_its_setup_cell(pairs, tmp_path, student_env):
+    """One kernel with the student package, every chapter in turn: its setup cell (imports, style), then its
+    exercise cells."""
     cells, stubs = [], []
     for name, (_, student) in pairs.items():
         cells.append(setup_cell(student))
         stubs += stub_cells(student)
         cells += stub_cells(student)
-    nb = execute(nbformat.v4.new_notebook(cells=cells, metadata=pairs[CHAPTERS[0].name][1].metadata), tmp_path)
+    cells.append(nbformat.v4.new_code_cell("import descent.checks\nprint(descent.checks.__file__)"))
+    nb = execute(nbformat.v4.new_notebook(cells=cells, metadata=pairs[CHAPTERS[0].name][1].metadata), tmp_path,
+                 student_env)
     assert not any(errors(c) for c in nb.cells if se.STUB_LINE not in c.source)
     assert_runs_until_first_stub(nb.cells)
     assert all(NOT_IMPLEMENTED in text(c) for c in stubs)
+    assert text(nb.cells[-1]).startswith(student_env["PYTHONPATH"])
 
 
 @pytest.mark.parametrize("path", FULL, ids=lambda p: p.name)
-def test_student_notebook_runs_until_its_first_stub(pairs, path, tmp_path):
-    nb = execute(pairs[path.name][1], tmp_path)
+def test_student_notebook_runs_until_its_first_stub(pairs, path, tmp_path, student_env):
+    nb = execute(pairs[path.name][1], tmp_path, student_env)
     assert_runs_until_first_stub(nb.cells)
     assert stub_cells(nb) and all(NOT_IMPLEMENTED in text(c) for c in stub_cells(nb))
     assert json.dumps(nb).count("NotImplementedError") >= len(stub_cells(nb))

@@ -2,7 +2,9 @@
 
 Each chapter's checks live in a submodule named for its topic and are re-exported here, so a notebook writes
 ``from descent.checks import check_momentum_step``. Each is a :class:`descent.checks.core.Check`, made by the
-function that CHECKS names for it: the autograder grades with the same objects.
+function that CHECKS names for it: the autograder grades with the same objects. The student edition ships these
+modules without the references and classic mistakes of the checks in CHECKS, and with the answers they give
+stored instead (scripts/student_edition.py): write them as functions or lambdas of the check's module.
 """
 
 from . import (

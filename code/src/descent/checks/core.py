@@ -5,10 +5,19 @@ their hints, the tolerances and, for functions whose results are random (mini-ba
 ``measure`` that turns what the function returned into what is compared. ``Check.run`` is the learner's
 self-check; the autograder (scripts/autograde.py) calls the learner's function in a sandbox instead and hands the
 results to ``Check.judge``, the same verdict computed outside the learner's reach.
+
+The student edition's package ships no reference and no classic mistake (scripts/student_edition.py removes them
+from the checks modules): what they give on every case a self-check can run is stored in ``answers.json.gz`` beside
+this module when the edition is made, and :meth:`Check.answers` reads them there.
 """
 
 import contextlib
 import copy
+import functools
+import gzip
+import hashlib
+import json
+import pathlib
 import re
 import signal
 import threading
@@ -21,6 +30,10 @@ TIME_LIMIT = 5.0
 """Seconds a learner's function may take on one case of a self-check (after a time-out the rest is skipped)."""
 OUTPUT_LIMIT = 2000
 """Characters of what a learner's function prints that a self-check shows, per case."""
+DRAWS = 16
+"""Random cases a self-check draws from (the learner's code picks one): the student edition stores their answers."""
+STORED = pathlib.Path(__file__).with_name("answers.json.gz")
+"""The answers of the student edition (absent from the instructor package, which computes them)."""
 
 
 @dataclass
@@ -214,11 +227,60 @@ def _code_seed(fn):
     return zlib.crc32(b"".join(words(code))) if code is not None else 0
 
 
+# --- the student edition's stored answers -------------------------------------------------------------------------
+def _fingerprint(value):
+    """Bytes that tell a case's arguments apart: arrays by type, shape and content, Generators by their state."""
+    if isinstance(value, np.random.Generator):
+        return repr(value.bit_generator.state).encode()
+    if isinstance(value, np.ndarray):
+        return f"{value.dtype.str}{value.shape}".encode() + value.tobytes()
+    if isinstance(value, (tuple, list)):
+        return type(value).__name__.encode() + b"(" + b",".join(map(_fingerprint, value)) + b")"
+    if isinstance(value, dict):
+        return b"{" + b",".join(_fingerprint(k) + b":" + _fingerprint(v) for k, v in value.items()) + b"}"
+    return repr(value).encode()  # numbers, text, None
+
+
+def answer_key(title, case):
+    """Where the answers of a check's case are stored: its title, the case's label and a digest of its calls."""
+    calls = case.calls if case.calls is not None else [(case.args, case.kwargs)]
+    return f"{title} | {case.label} | {hashlib.sha256(_fingerprint(calls)).hexdigest()[:16]}"
+
+
+def encode(value):
+    """A check's answer as JSON data: text stays text, numbers become a float array (as :func:`_compare` reads
+    them), tuples stay tuples. Raises if the numbers cannot be read (then no comparison with them can succeed)."""
+    if isinstance(value, tuple):
+        return {"tuple": [encode(v) for v in value]}
+    if isinstance(value, str):
+        return value
+    array = np.asarray(value, dtype=float)
+    return {"shape": list(array.shape), "values": array.ravel().tolist()}
+
+
+def decode(data):
+    """The answer that :func:`encode` stored."""
+    if isinstance(data, str):
+        return data
+    if "tuple" in data:
+        return tuple(decode(v) for v in data["tuple"])
+    return np.array(data["values"], dtype=float).reshape(data["shape"])
+
+
+@functools.cache
+def _stored_answers():
+    if not STORED.is_file():
+        raise LookupError(f"a check without reference needs the student edition's stored answers, {STORED}")
+    return json.loads(gzip.decompress(STORED.read_bytes()))
+
+
 @dataclass
 class Check:
     """An exercise's check: reference, cases, classic mistakes (hint -> function making that mistake), tolerances,
     ``measure(case, returns)`` (what is compared; default: the value of the single call, which it may reject with
-    a :class:`LearnerError`) and ``random_case(rng)``, a case drawn at random for each learner's function."""
+    a :class:`LearnerError`) and ``random_case(rng)``, a case drawn at random for each learner's function.
+
+    In the student edition the reference and the mistakes are None: their results are read from :data:`STORED`."""
 
     title: str
     reference: object
@@ -236,6 +298,25 @@ class Check:
         with np.errstate(all="ignore"):  # a classic mistake may well compute inf or NaN
             return self._measured([fn(*args, **kwargs) for args, kwargs in case.copied_calls()], case)
 
+    def _mistaken(self, case):
+        for hint, wrong in self.mistakes.items():
+            try:
+                yield hint, self._reference_value(wrong, case)
+            except Exception:  # noqa: BLE001, S112 (a mistake that cannot run on this case)
+                continue
+
+    def answers(self, case):
+        """What a learner's result is compared with on a case: (the reference's result, an iterator of (hint, the
+        result of that classic mistake) over the mistakes that run on the case), computed by the reference and the
+        mistakes, or, in the student edition, which has neither, read from the answers stored when it was made."""
+        if self.reference is not None:
+            return self._reference_value(self.reference, case), self._mistaken(case)
+        stored = _stored_answers().get(answer_key(self.title, case))
+        if stored is None:
+            raise LookupError(f"the student edition stores no answer for {self.title!r}, case {case.label!r}: "
+                              "make it again with scripts/student_edition.py")
+        return decode(stored["expected"]), ((hint, decode(value)) for hint, value in stored["mistakes"])
+
     def verdict(self, case, returns, show_expected=True):
         """(None, []) if the learner's ``returns`` (one value per call of the case) are right, else (what is wrong,
         the hints of the classic mistakes that give the same result)."""
@@ -243,7 +324,7 @@ class Check:
             received = self._measured(returns, case)
         except LearnerError as err:
             return str(err), []
-        expected = self._reference_value(self.reference, case)
+        expected, mistaken = self.answers(case)
         try:
             problem = _compare(expected, received, self.rtol, self.atol)
         except Exception as err:  # noqa: BLE001 (a result whose comparison itself fails)
@@ -255,11 +336,11 @@ class Check:
             if re.search(r"expected (?!shape|numbers|\d+ returned)", problem):
                 problem = "wrong result (the answer to this case is not shown)"
         hints = []
-        for hint, wrong in self.mistakes.items():
+        for hint, value in mistaken:
             try:
-                if _compare(self._reference_value(wrong, case), received, self.rtol, self.atol) is None:
+                if _compare(value, received, self.rtol, self.atol) is None:
                     hints.append(hint)
-            except Exception:  # noqa: BLE001, S112 (a mistake that cannot run on this case)
+            except Exception:  # noqa: BLE001, S112 (a mistake's result that cannot be compared with this one)
                 continue
         return problem, hints
 
@@ -272,7 +353,12 @@ class Check:
         """The cases of the self-check: the fixed ones, then a random one drawn for this learner's function."""
         if self.random_case is None:
             return list(self.cases)
-        return [*self.cases, self.random_case(np.random.default_rng(_code_seed(learner)))]
+        return [*self.cases, self.random_case(np.random.default_rng(_code_seed(learner) % DRAWS))]
+
+    def possible_cases(self):
+        """Every case the self-check can run: the fixed ones and each of the random draws."""
+        draws = [] if self.random_case is None else [self.random_case(np.random.default_rng(i)) for i in range(DRAWS)]
+        return [*self.cases, *draws]
 
     def run(self, learner, verbose=True):
         """The self-check: run ``learner`` on every case, print and return a :class:`CheckResult`."""
