@@ -229,7 +229,11 @@ def _code_seed(fn):
 
 # --- the student edition's stored answers -------------------------------------------------------------------------
 def _fingerprint(value):
-    """Bytes that tell a case's arguments apart: arrays by type, shape and content, Generators by their state."""
+    """Bytes that tell a case's arguments apart: arrays by type, shape and content, Generators by their state,
+    functions (a loss handed to the learner's function) by their name, which, unlike their repr, is the same in
+    every process."""
+    if callable(value) and hasattr(value, "__qualname__"):
+        return value.__qualname__.encode()
     if isinstance(value, np.random.Generator):
         return repr(value.bit_generator.state).encode()
     if isinstance(value, np.ndarray):
