@@ -10,6 +10,7 @@ from . import (
     adaptive,
     basics,
     capstone,
+    curvature,
     ewma,
     gradients,
     landscapes,
@@ -24,6 +25,7 @@ from .adaptive import check_adagrad_step, check_rmsprop_step
 from .basics import check_gd_step
 from .capstone import check_pick_best_lr
 from .core import Case, Check, CheckResult, check
+from .curvature import check_hvp_neuron
 from .ewma import check_ewma
 from .gradients import check_activation_grad, check_init
 from .landscapes import check_classify_stationary_point, check_clip_by_norm
@@ -41,6 +43,7 @@ CHECKS = {
     "check_clip_by_norm": landscapes.clip_check,
     "check_ewma": ewma.ewma_check,
     "check_gd_step": basics.gd_step_check,
+    "check_hvp_neuron": curvature.hvp_neuron_check,
     "check_init": gradients.init_check,
     "check_minibatches": minibatch.minibatch_check,
     "check_momentum_step": momentum.momentum_check,
@@ -65,6 +68,7 @@ __all__ = [
     "check_clip_by_norm",
     "check_ewma",
     "check_gd_step",
+    "check_hvp_neuron",
     "check_init",
     "check_minibatches",
     "check_momentum_step",
