@@ -12,6 +12,7 @@ from . import (
     adaptive,
     basics,
     capstone,
+    curvature,
     diagnostics,
     ewma,
     gradients,
@@ -27,6 +28,7 @@ from .adaptive import check_adagrad_step, check_rmsprop_step
 from .basics import check_gd_step
 from .capstone import check_pick_best_lr
 from .core import Case, Check, CheckResult, check
+from .curvature import check_hvp_neuron
 from .diagnostics import check_gradient_check
 from .ewma import check_ewma
 from .gradients import check_activation_grad, check_init
@@ -46,6 +48,7 @@ CHECKS = {
     "check_ewma": ewma.ewma_check,
     "check_gradient_check": diagnostics.gradient_check_check,
     "check_gd_step": basics.gd_step_check,
+    "check_hvp_neuron": curvature.hvp_neuron_check,
     "check_init": gradients.init_check,
     "check_minibatches": minibatch.minibatch_check,
     "check_momentum_step": momentum.momentum_check,
@@ -71,6 +74,7 @@ __all__ = [
     "check_ewma",
     "check_gd_step",
     "check_gradient_check",
+    "check_hvp_neuron",
     "check_init",
     "check_minibatches",
     "check_momentum_step",
