@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import descent
-from descent import ewma, functions, schedules
+from descent import buggy, ewma, functions, schedules
 from descent.trajectory import steps_on_stream
 
 OPTIMIZERS = {
@@ -28,7 +28,7 @@ OPTIMIZERS = {
     "RMSProp": lambda: descent.RMSProp(lr=0.1, eps_inside_sqrt=True),
     "Adam": lambda: descent.Adam(lr=0.1),
     "Adam keras": lambda: descent.Adam(lr=0.1, eps_form="keras"),
-    "Adam broken": lambda: descent.Adam(lr=0.1, correction_in_state=True, weight_decay=0.1),
+    "Adam broken": lambda: buggy.AdamWrittenBack(lr=0.1, weight_decay=0.1),
     "AdamW": lambda: descent.AdamW(lr=schedules.Cosine(0.1, 10)),
     "Adam warmup": lambda: descent.Adam(lr=schedules.Warmup(schedules.Step(0.1, 0.5, 2), 3)),
 }
