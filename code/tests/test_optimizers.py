@@ -174,6 +174,10 @@ OPTIMIZERS = [
     lambda lr: descent.RMSProp(lr=lr),
     lambda lr: descent.Adam(lr=lr),
     lambda lr: descent.AdamW(lr=lr, weight_decay=0.1),
+    lambda lr: descent.HeavyBall(lr=lr, mu=0.5, dampening=0.5, weight_decay=0.1),
+    lambda lr: descent.HeavyBall(lr=lr, mu=0.5, nesterov=True, maximize=True),
+    lambda lr: descent.RMSProp(lr=lr, centered=True, momentum=0.5),
+    lambda lr: descent.Adam(lr=lr, amsgrad=True),
 ]
 
 
@@ -200,13 +204,14 @@ def test_state_is_updated_in_place(make):
 
 
 def test_state_counts_match_the_book():
-    """State arrays per parameter: SGD 0, momentum / AdaGrad / RMSProp 1, Adam / AdamW 2."""
-    counts = {}
-    for opt in [descent.SGD(), descent.Momentum(), descent.AdaGrad(), descent.RMSProp(), descent.Adam(),
-                descent.AdamW()]:
+    """State arrays per parameter: SGD 0, momentum / AdaGrad / RMSProp 1, Adam / AdamW 2, AMSGrad 3 (FACTS §1);
+    centred RMSProp with momentum 3."""
+    counts = [(descent.SGD(), 0), (descent.Momentum(), 1), (descent.AdaGrad(), 1), (descent.RMSProp(), 1),
+              (descent.Adam(), 2), (descent.AdamW(), 2), (descent.Adam(amsgrad=True), 3),
+              (descent.RMSProp(centered=True, momentum=0.9), 3)]
+    for opt, count in counts:
         opt.step(THETA0, GRADS[0])
-        counts[type(opt).__name__] = len(opt.state)
-    assert counts == {"SGD": 0, "Momentum": 1, "AdaGrad": 1, "RMSProp": 1, "Adam": 2, "AdamW": 2}
+        assert len(opt.state) == count, repr(opt)
 
 
 def test_float32_stays_float32():
