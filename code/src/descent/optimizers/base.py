@@ -160,8 +160,9 @@ class Optimizer:
         """The g that the update uses: −g to maximise, then + λθ for a coupled weight decay (torch's first lines)."""
         if self.maximize:
             g = -g
-        if not self.decoupled and np.any(self.weight_decay):
-            g = g + self.weight_decay * x
+        decay = self.weight_decay  # a number (a quick test) or an array of them
+        if not self.decoupled and (np.any(decay) if isinstance(decay, np.ndarray) else decay):
+            g = g + decay * x
         return g
 
     def _check(self, x, grad, out):
