@@ -54,7 +54,8 @@ TABLE = [
     ("HeavyBall(v0=[])", lambda: descent.HeavyBall(v0=[]), ValueError, r"v0 must be a number or a non-empty array; got \[\]"),
     ("HeavyBall(mu=-0.1)", lambda: descent.HeavyBall(mu=-0.1), ValueError, r"mu must be in \[0, 1\); got -0.1"),
     ("SGD(weight_decay=-1)", lambda: descent.SGD(weight_decay=-1), ValueError, r"weight_decay must be >= 0; got -1"),
-    ("SGD(maximize='yes')", lambda: descent.SGD(maximize="yes"), TypeError, r"maximize must be True or False; got 'yes'"),
+    ("SGD(maximize='yes')", lambda: descent.SGD(maximize="yes"), TypeError,
+     r"maximize must be True or False; got 'yes'"),
     ("HeavyBall(dampening=2)", lambda: descent.HeavyBall(dampening=2), ValueError,
      r"dampening must be in \[0, 1\]; got 2"),
     ("HeavyBall(nesterov=True, dampening=0.5)", lambda: descent.HeavyBall(nesterov=True, dampening=0.5), ValueError,
@@ -436,8 +437,8 @@ TABLE = [
 
 # result records, built by the package, not by learners
 RECORDS = {"Trajectory", "Endpoints", "Weather", "Split", "History", "Interval", "Paired"}
-MODULES = (descent.optimizers, base, sgd, adaptive, newton_optimizer, schedules, ewma, descent.trajectory, functions, quadratic, noisy, linear, newton,
-           data, nn, experiments, evidence, buggy, curvature, layers, diagnostics)
+MODULES = (descent.optimizers, base, sgd, adaptive, newton_optimizer, schedules, ewma, descent.trajectory, functions,
+           quadratic, noisy, linear, newton, data, nn, experiments, evidence, buggy, curvature, layers, diagnostics)
 
 
 @pytest.mark.parametrize("label, call, error, pattern", TABLE, ids=[row[0] for row in TABLE])

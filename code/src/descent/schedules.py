@@ -5,21 +5,23 @@ A schedule is a callable ``lr(t)`` giving the learning rate of step ``t = 0, 1, 
 ``lr0`` may be an array, so a schedule sweeps like any hyper-parameter.
 
 ===============  ==============================================  ==============================================
-name             formula                                         torch.optim.lr_scheduler
+class            α_t                                             torch.optim.lr_scheduler
 ===============  ==============================================  ==============================================
-constant         α₀                                              ConstantLR(factor=1)
-inverse_time     α₀ / (1 + k t), or α₀ / (1 + k⌊t/s⌋)            LambdaLR(lambda t: 1/(1+k*t)), (… t//s …)
-exponential      α₀ γᵗ                                           ExponentialLR(gamma)
-step             α₀ γ^⌊t/s⌋                                      StepLR(step_size=s, gamma)
-multistep        α₀ γ^(number of milestones ≤ t)                 MultiStepLR(milestones, gamma)
-cosine           α_min + (α₀ − α_min)(1 + cos(π t/T))/2, t ≤ T   CosineAnnealingLR(T_max=T, eta_min)
-cosine_restarts  the cosine over periods T₀, T₀m, T₀m², …        CosineAnnealingWarmRestarts(T_0, T_mult, eta_min)
-polynomial       α₀ (1 − min(t, T)/T)^p                          PolynomialLR(total_iters=T, power=p)
-one_cycle        up from α_max/25 to α_max, down to α_max/2.5e5  OneCycleLR(max_lr, total_steps) (no momentum)
-warmup           α₀ · min(1, (t + 1)/w), then any schedule       LinearLR(start_factor=1/w) + chain
+Constant         α₀                                              ConstantLR(factor=1)
+InverseTime      α₀ / (1 + k t), or α₀ / (1 + k⌊t/s⌋)            LambdaLR(lambda t: 1/(1+k*t)), (… t//s …)
+Exponential      α₀ γᵗ                                           ExponentialLR(gamma)
+Step             α₀ γ^⌊t/s⌋                                      StepLR(step_size=s, gamma)
+MultiStep        α₀ γ^(number of milestones ≤ t)                 MultiStepLR(milestones, gamma)
+Cosine           α_min + (α₀ − α_min)(1 + cos(π t/T))/2, t ≤ T   CosineAnnealingLR(T_max=T, eta_min)
+CosineRestarts   the cosine over periods T₀, T₀m, T₀m², …        CosineAnnealingWarmRestarts(T_0, T_mult, eta_min)
+Polynomial       α₀ (1 − min(t, T)/T)^p                          PolynomialLR(total_iters=T, power=p)
+OneCycle         up from α_max/25 to α_max, down to α_max/2.5e5  OneCycleLR(max_lr, total_steps), rate only
+Warmup           α₀ · min(1, (t + 1)/w), then any schedule       LinearLR(start_factor=1/w) + chain
 Lambda           α₀ · fn(t) for a function fn of the step        LambdaLR(lr_lambda=fn)
 ReduceOnPlateau  α cut by γ when a metric stops improving        ReduceLROnPlateau (``observe(metric)``)
 ===============  ==============================================  ==============================================
+
+:func:`make` builds the closed forms by name (``make("cosine_restarts", 0.1, period=10)``; see :data:`SCHEDULES`).
 
 Here ``t`` counts optimizer steps; for a per-epoch schedule pass ``t // steps_per_epoch`` or give the intervals,
 milestones and periods in steps (``s = steps_per_epoch``). Every schedule but ReduceOnPlateau is a function of t
@@ -29,8 +31,6 @@ Arguments: α₀ = ``lr0`` > 0 and k ≥ 0 are numbers or non-empty arrays, γ i
 T = ``total_steps`` and w = ``warmup_steps`` are integers ≥ 1, 0 ≤ α_min = ``lr_min`` ≤ α₀; a schedule is called
 with a finite t ≥ 0 (a number or an array). Anything else raises TypeError or ValueError naming the argument.
 """
-
-import numbers
 
 import numpy as np
 
@@ -275,21 +275,30 @@ class ReduceOnPlateau(Schedule):
     """The rate is cut by γ when a metric has stopped improving (torch ``ReduceLROnPlateau``, same defaults).
 
     It is not a function of t: after each epoch the training loop calls ``observe(metric)`` with the metric it
-    watches (e.g. the validation loss), and the optimizer's following steps use the rate ``schedule(t)`` returns,
-    whatever t. A metric is better when it is < best·(1 − τ) (mode "min", threshold_mode "rel"), < best − τ
-    ("abs"), or > best·(1 + τ), > best + τ in mode "max"; τ = ``threshold``. After more than ``patience``
-    observations in a row that are not better, α ← max(γα, ``lr_min``) (unless that changes α by ``eps`` or less),
-    and the next ``cooldown`` observations count as neither good nor bad. NaN (a diverged run) is never better.
-    Arguments as torch's, with γ = ``gamma`` (torch's ``factor``, in (0, 1)) and ``lr_min`` (``min_lr``).
+    watches (e.g. the validation loss), and the optimizer's following steps use the current rate, which
+    ``schedule(t)`` returns whatever t. A metric is better when it is < best·(1 − τ) (mode "min", threshold_mode
+    "rel"), < best − τ ("abs"), or > best·(1 + τ), > best + τ in mode "max"; τ = ``threshold``. After more than
+    ``patience`` observations in a row that are not better, α ← max(γα, ``lr_min``) (unless that changes α by
+    ``eps`` or less), and the next ``cooldown`` observations count as neither good nor bad. NaN (a diverged run) is
+    never better. Arguments as torch's, with γ = ``gamma`` (torch's ``factor``, in (0, 1)) and ``lr_min``
+    (``min_lr``). With an array ``lr0`` (a sweep), ``observe`` takes one metric per run, in an array that
+    broadcasts against ``lr0``, and each run is cut on its own.
 
-    With an array ``lr0`` (a sweep), ``observe`` takes one metric per run, in an array that broadcasts against
-    ``lr0``, and each run is cut on its own. An optimizer resets the schedule in ``reset()`` and saves it in its
-    ``state_dict``. :func:`descent.run` and :func:`descent.nn.train` never call ``observe``, so there the rate
-    stays α₀: step the optimizer in your own loop, for example
-    ``for epoch …: for batch …: opt.step(net.theta, grad, out=net.theta)``, then ``schedule.observe(val_loss)``.
+    An optimizer resets the schedule in ``reset()`` and saves it in its ``state_dict``. :func:`descent.run` and
+    :func:`descent.nn.train` take all their steps in one call and never call ``observe`` (the rate would stay
+    α₀), so write the epochs out::
+
+        schedule = ReduceOnPlateau(0.1, patience=2)
+        opt = descent.Momentum(lr=schedule, beta=0.9)
+        for epoch in range(epochs):
+            for batch in nn.batches(len(y), 32, rng):
+                loss, grad = net.loss_and_grad(X[batch], y[batch])
+                opt.step(net.theta, grad, out=net.theta)
+            schedule.observe(net.loss_and_grad(X_val, y_val)[0])
     """
 
     stateful = True
+    STATE = ("lr", "best", "num_bad", "cooldown_left")  # what state_dict saves
 
     def __init__(self, lr0, mode="min", gamma=0.1, patience=10, threshold=1e-4, threshold_mode="rel", cooldown=0,
                  lr_min=0.0, eps=1e-8):
@@ -329,11 +338,7 @@ class ReduceOnPlateau(Schedule):
         if shape != self.best.shape:
             raise ValueError(f"metric must be one number, or an array that broadcasts against lr0 of shape "
                              f"{self.best.shape} (one metric per run); got shape {value.shape}")
-        sign = 1.0 if self.mode == "min" else -1.0
-        if self.threshold_mode == "rel":
-            better = sign * value < sign * self.best * (1 - sign * self.threshold)
-        else:
-            better = sign * value < sign * self.best - self.threshold
+        better = self._better(value)
         best = np.where(better, value, self.best)
         bad = np.where(better, 0, self.num_bad + 1)
         cooling = self.cooldown_left > 0
@@ -345,7 +350,12 @@ class ReduceOnPlateau(Schedule):
         self.best, self.num_bad = best, np.where(cut, 0, bad)
         self.cooldown_left = np.where(cut, self.cooldown, cooldown_left)
 
-    STATE = ("lr", "best", "num_bad", "cooldown_left")
+    def _better(self, value):
+        """torch's test: better than the best so far by more than the threshold (relative or absolute)."""
+        rel, tau = self.threshold_mode == "rel", self.threshold
+        if self.mode == "min":
+            return value < (self.best * (1 - tau) if rel else self.best - tau)
+        return value > (self.best * (1 + tau) if rel else self.best + tau)
 
     def state_dict(self):
         """Copies of the current rate, the best metric, the count of bad observations and of cooldown ones left."""
