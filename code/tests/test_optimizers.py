@@ -99,7 +99,8 @@ def test_rmsprop_first_step_is_ten_lr():
     np.testing.assert_allclose(np.abs(step), 0.1, rtol=1e-4)
 
 
-def adam_by_hand(variant="paper", weight_decay=0.0, decoupled=False, lr=0.05, b1=0.9, b2=0.99, eps=1e-8):
+def adam_by_hand(variant="paper", weight_decay=0.0, decoupled=False, lr=0.05, b1=0.9, b2=0.99, eps=1e-8,
+                 amsgrad=False, grads=GRADS):
     def update(th, g, s, t):
         if decoupled:
             th = th * (1 - lr * weight_decay)
@@ -107,18 +108,19 @@ def adam_by_hand(variant="paper", weight_decay=0.0, decoupled=False, lr=0.05, b1
             g = g + weight_decay * th
         s["m"] = b1 * s["m"] + (1 - b1) * g
         s["v"] = b2 * s["v"] + (1 - b2) * g * g
+        v = s["v_max"] = max(s["v_max"], s["v"]) if amsgrad else s["v"]
         if variant == "keras":
             lr_t = lr * math.sqrt(1 - b2**t) / (1 - b1**t)
-            return th - lr_t * s["m"] / (math.sqrt(s["v"]) + eps)
+            return th - lr_t * s["m"] / (math.sqrt(v) + eps)
         if variant == "broken":
             s["m"] /= 1 - b1**t
             s["v"] /= 1 - b2**t
             return th - lr * s["m"] / (math.sqrt(s["v"]) + eps)
-        m_hat, v_hat = s["m"] / (1 - b1**t), s["v"] / (1 - b2**t)
+        m_hat, v_hat = s["m"] / (1 - b1**t), v / (1 - b2**t)
         denom = math.sqrt(v_hat + eps) if variant == "inside" else math.sqrt(v_hat) + eps
         return th - lr * m_hat / denom
 
-    return by_hand(update, {"m": 0.0, "v": 0.0})
+    return by_hand(update, {"m": 0.0, "v": 0.0, "v_max": 0.0}, grads)
 
 
 @pytest.mark.parametrize("variant, kwargs", [
@@ -131,6 +133,17 @@ def test_adam_and_its_opt_in_variants(variant, kwargs):
     cls = buggy.AdamWrittenBack if variant == "broken" else descent.Adam
     opt = cls(lr=0.05, beta1=0.9, beta2=0.99, **kwargs)
     np.testing.assert_allclose(run_on(opt), adam_by_hand(variant), rtol=1e-11)
+
+
+@pytest.mark.parametrize("variant, kwargs", [("paper", {}), ("keras", {"eps_form": "keras"}),
+                                             ("inside", {"eps_inside_sqrt": True})])
+def test_amsgrad_in_each_form(variant, kwargs):
+    """The running maximum of the raw v replaces v in every form (Keras's amsgrad=True does the same)."""
+    grads = GRADS * np.linspace(2, 0.1, len(GRADS))[:, None]  # shrinking gradients, so the maximum matters
+    opt = descent.Adam(lr=0.05, beta1=0.9, beta2=0.99, amsgrad=True, **kwargs)
+    expected = adam_by_hand(variant, amsgrad=True, grads=grads)
+    np.testing.assert_allclose(run_on(opt, grads), expected, rtol=1e-11)
+    assert not np.allclose(run_on(descent.Adam(lr=0.05, beta1=0.9, beta2=0.99, **kwargs), grads), expected)
 
 
 def test_adam_coupled_l2_and_adamw_decoupled():

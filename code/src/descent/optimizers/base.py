@@ -116,8 +116,9 @@ class Optimizer:
         if not isinstance(state, dict):
             raise TypeError(f"state_dict['state'] must be a dict of arrays; got {_args.describe(state)}")
         if state and set(state) != set(self.slots):
-            raise ValueError(f"state_dict['state'] must hold the arrays {sorted(self.slots)} of {self!r} (or none, "
-                             f"before the first step); got {sorted(map(str, state))}")
+            arrays = f"the arrays {sorted(self.slots)}" if self.slots else "no arrays"
+            raise ValueError(f"state_dict['state'] must hold {arrays} of {self!r} (or none, before the first "
+                             f"step); got {sorted(map(str, state))}")
         arrays = {}
         for key, value in state.items():
             array = _args.real_array(f"state_dict['state'][{key!r}]", value, finite=False)

@@ -92,7 +92,8 @@ class HeavyBall(Optimizer):
 
     With v₀ = 0 and a constant α this is exactly torch ``SGD(lr=lr, momentum=mu, dampening=d, nesterov=…)``: torch
     keeps b = −v/α (b₁ = g₁: its first step takes the whole gradient, whatever d) and steps θ ← θ − α b, or
-    θ ← θ − α(g + μ b) with Nesterov. Without dampening it is ``Momentum(lr=lr/(1-mu), beta=mu)``.
+    θ ← θ − α(g + μ b) with Nesterov. Without dampening it is ``Momentum(lr=lr/(1-mu), beta=mu)``, or
+    :class:`Nesterov` with the same arguments when ``nesterov=True``.
     """
 
     hyper = ("lr", "mu", "v0", "dampening", "weight_decay")
