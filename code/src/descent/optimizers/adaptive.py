@@ -85,16 +85,16 @@ class RMSProp(Optimizer):
     def _update(self, x, g, lr):
         g2, step = self._buffers(x, g, 2)
         v = self.mean_sq.update(np.multiply(g, g, out=g2), g2)
-        if self.centered:  # the variance of g instead of its mean square
+        if self.centered:  # the variance of g, v − m², instead of its mean square v
             m = self.mean.update(g, step)
             v = np.subtract(v, np.multiply(m, m, out=step), out=g2)
         denominator = _denominator(v, self.eps, self.eps_inside_sqrt, out=g2)
-        if "b" not in self.slots:
+        if "b" not in self.slots:  # no momentum: the step of the lecture
             x -= np.divide(np.multiply(lr, g, out=step), denominator, out=step)
             return
         if self.buffer is None:
             self.buffer = np.zeros(x.shape, x.dtype)
-        self.buffer *= self.momentum
+        self.buffer *= self.momentum  # b ← μ b + g/(√v + ε), θ ← θ − α b
         self.buffer += np.divide(g, denominator, out=step)
         x -= np.multiply(lr, self.buffer, out=step)
 

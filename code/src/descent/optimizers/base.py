@@ -108,7 +108,7 @@ class Optimizer:
             raise ValueError(f"state_dict must have exactly the keys {keys} (what {name}.state_dict() returns"
                              f"{', lr for the state of its schedule' if stateful else ''}); got "
                              f"{list(state_dict)}")
-        if state_dict["optimizer"] != name:
+        if not isinstance(state_dict["optimizer"], str) or state_dict["optimizer"] != name:
             raise ValueError(f"state_dict['optimizer'] must be {name!r}, the class of this optimizer; got "
                              f"{_args.describe(state_dict['optimizer'])}")
         t = _args.positive_int("state_dict['t']", state_dict["t"], minimum=0)
