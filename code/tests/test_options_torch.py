@@ -187,3 +187,18 @@ def test_the_state_holds_what_torchs_state_holds(ours, theirs, names):
         expected = -0.1 * expected if isinstance(ours, descent.HeavyBall) else expected
         np.testing.assert_allclose(ours.state[name], expected, rtol=1e-12, atol=1e-15)
     assert set(ours.state) == set(names) and ours.t == int(opt.state[p].get("step", len(grads)))
+
+
+@pytest.mark.parametrize("g", [1.0, 1e-3])
+def test_centred_rmsprop_blows_up_on_a_constant_gradient_like_torch(g):
+    """v − m² = βᵗ(1 − βᵗ)g² → 0: the steps α g/(√(v − m²) + ε), 2α at their smallest (βᵗ = ½), pass 100α at
+    t = 917 (β = 0.99) and grow until ε caps them (or v − m² rounds below 0, NaN); torch's steps do the same."""
+    grads = np.full((1500, 1), g)
+    ours = np.abs(np.diff(descent_path(descent.RMSProp(lr=0.01, centered=True), grads, np.zeros(1))[:, 0]))
+    theirs = np.abs(np.diff(torch_path(lambda ps: torch.optim.RMSprop(ps, lr=0.01, centered=True), grads,
+                                       np.zeros(1))[:, 0]))
+    t = np.arange(1, 1501)
+    exact = 0.01 * g / (np.sqrt(0.99**t * (1 - 0.99**t)) * g + 1e-8)
+    np.testing.assert_allclose(ours[:800], exact[:800], rtol=1e-6)
+    assert np.min(exact) == pytest.approx(2 * 0.01, rel=1e-3)
+    assert np.argmax(ours > 1.0) + 1 == np.argmax(theirs > 1.0) + 1 == np.argmax(exact > 1.0) + 1 == 917

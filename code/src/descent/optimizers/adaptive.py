@@ -58,8 +58,9 @@ class RMSProp(Optimizer):
     ``eps_inside_sqrt=True`` uses √(v + ε) (Keras's RMSprop and many courses). torch's options, same names:
 
     - ``centered=True`` divides by an estimate of the standard deviation instead: √(v − m²) + ε, with m an EWMA of
-      g (same β; Graves 2013). No clamp, as in torch: v − m² is ≥ 0 in exact arithmetic but can round below 0
-      (a NaN step) when g hardly varies for thousands of steps;
+      g (same β; Graves 2013). A gradient that does not vary has no variance: for a constant g = G,
+      v − m² = βᵗ(1 − βᵗ)G² → 0, so after a minimum of 2α at βᵗ = ½ the steps grow like α/√(βᵗ) (100α at t = 917
+      for β = 0.99) until ε caps them at αG/ε, or v − m² rounds below 0 (a NaN step). torch does the same (no clamp);
     - ``momentum`` μ > 0 accumulates the scaled steps: b ← μ b + g/(√v + ε), θ ← θ − α b (b₀ = 0).
     """
 
