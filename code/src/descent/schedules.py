@@ -194,10 +194,10 @@ class Polynomial(Schedule):
 class OneCycle(Schedule):
     """The one-cycle policy (Smith & Topin 2019) as torch's ``OneCycleLR(max_lr, total_steps)`` computes it.
 
-    From α_max/``div_factor`` up to α_max = ``lr_max`` until step πT − 1 (π = ``pct_start``, T = ``total_steps``),
+    From α_max/``div_factor`` up to α_max = ``lr_max`` until step qT − 1 (q = ``pct_start``, T = ``total_steps``),
     then down to α_max/(div_factor·``final_div_factor``) at step T − 1, each phase a half cosine (``anneal="cos"``)
-    or a line (``"linear"``). ``three_phase=True``: up until πT − 1, back down to the start until 2πT − 2, then to
-    the floor at T − 1. Defaults are torch's: π = 0.3, div_factor 25, final_div_factor 1e4, two phases.
+    or a line (``"linear"``). ``three_phase=True``: up until qT − 1, back down to the start until 2qT − 2, then to
+    the floor at T − 1. Defaults are torch's: q = 0.3, div_factor 25, final_div_factor 1e4, two phases.
     Differences: torch also cycles the momentum (β₁ or SGD's momentum, 0.95 → 0.85 → 0.95); this schedule sets the
     rate only. After step T − 1 it stays at the floor, where torch raises.
     """
