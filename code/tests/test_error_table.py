@@ -163,7 +163,9 @@ TABLE = [
     ("Step(step_size=2.5)", lambda: schedules.Step(0.1, 0.5, 2.5), TypeError,
      r"step_size must be an integer >= 1; got 2.5"),
     ("Warmup(after=0.1)", lambda: schedules.Warmup(0.1, 5), TypeError,
-     r"after must be a Schedule \(e.g. Constant\(0.1\)\); got 0.1"),
+     r"after must be a Schedule of t alone \(e.g. Constant\(0.1\); not ReduceOnPlateau, .*\); got 0.1"),
+    ("Warmup(after=ReduceOnPlateau)", lambda: schedules.Warmup(schedules.ReduceOnPlateau(0.1), 5), TypeError,
+     r"after must be a Schedule of t alone .*; got ReduceOnPlateau\("),
     ("make('cosinus')", lambda: schedules.make("cosinus", 0.1), ValueError,
      (r"schedule name must be one of 'constant', 'cosine', 'cosine_restarts', 'exponential', 'inverse_time', "
       r"'multistep', 'one_cycle', 'polynomial', 'step'; got 'cosinus'")),

@@ -239,8 +239,9 @@ class Warmup(Schedule):
     """α_t = after(t) · min(1, (t + 1)/w): a linear ramp over the first w steps, then the schedule `after`."""
 
     def __init__(self, after, warmup_steps):
-        if not isinstance(after, Schedule):
-            raise TypeError(f"after must be a Schedule (e.g. Constant(0.1)); got {after!r}")
+        if not isinstance(after, Schedule) or after.stateful:
+            raise TypeError(f"after must be a Schedule of t alone (e.g. Constant(0.1); not ReduceOnPlateau, whose "
+                            f"state an optimizer could not save through Warmup); got {after!r}")
         self.after = after
         self.warmup_steps = _args.positive_int("warmup_steps", warmup_steps)
         self.lr0 = after.lr0
@@ -323,9 +324,6 @@ class ReduceOnPlateau(Schedule):
 
     def __call__(self, t):
         return self.lr * np.ones_like(self._steps(t), dtype=float)
-
-    def factor(self, t):
-        return self.lr / self.lr0 * np.ones_like(t, dtype=float)
 
     def observe(self, metric):
         """Fold in the metric of the epoch just finished: a real number (NaN allowed), or an array that broadcasts
