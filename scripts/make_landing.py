@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 import descent  # noqa: E402
-from descent import functions, plots  # noqa: E402
+from descent import buggy, functions, plots  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 START, STEPS, GRID = np.array([-1.2, 1.0]), 500, np.logspace(-5, 0, 26)
@@ -29,7 +29,7 @@ OPTIMIZERS = {
     "AdaGrad": descent.AdaGrad,
     "RMSProp": descent.RMSProp,
     "Adam": descent.Adam,
-    "Adam, written back": lambda lr: descent.Adam(lr=lr, correction_in_state=True),
+    "Adam, written back": buggy.AdamWrittenBack,
 }
 
 

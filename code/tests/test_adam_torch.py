@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import descent
+from descent import buggy
 from helpers import descent_path, torch_path
 
 torch = pytest.importorskip("torch")
@@ -118,11 +119,11 @@ def test_keras_form_is_paper_form_with_eps_hat(eps):
     assert not np.allclose(keras, paper, rtol=1e-9, atol=0)  # the two forms are not the same algorithm
 
 
-def test_correction_in_state_is_the_broken_algorithm():
+def test_the_written_back_adam_is_the_broken_algorithm():
     grads = gradient_sequence(6, steps=60)
     theta0 = np.zeros(grads.shape[1:])
     for beta2 in (0.999, 0.9):
-        ours = descent_path(descent.Adam(lr=0.1, beta2=beta2, correction_in_state=True), grads, theta0)
+        ours = descent_path(buggy.AdamWrittenBack(lr=0.1, beta2=beta2), grads, theta0)
         hand = adam_by_hand(grads, theta0, 0.1, 0.9, beta2, lambda t: 1e-8, broken=True)
         np.testing.assert_allclose(ours, hand, rtol=1e-10, atol=1e-15)
 
@@ -130,7 +131,7 @@ def test_correction_in_state_is_the_broken_algorithm():
 def test_broken_second_moment_overflows_at_step_328_on_the_wiggly_function():
     """FACTS §3: from x₀ = −20 on the wiggly function, the broken v reaches inf at t = 328 while x freezes."""
     wiggly = descent.functions.Wiggly()
-    opt, x = descent.Adam(lr=0.1, correction_in_state=True), np.array([-20.0])
+    opt, x = buggy.AdamWrittenBack(lr=0.1), np.array([-20.0])
     first_inf = None
     for t in range(1, 400):
         x = opt.step(x, wiggly.grad(x))

@@ -82,7 +82,8 @@ def test_rmsprop_step_with_v_only_decreases_and_overflows_in_68_steps():
 
 @pytest.mark.parametrize("cls, base", [(buggy.AdaGradLrInAccumulator, descent.AdaGrad),
                                        (buggy.RMSPropAccumulatingDenominator, descent.RMSProp),
-                                       (buggy.RMSPropStepWithV, descent.RMSProp)])
+                                       (buggy.RMSPropStepWithV, descent.RMSProp),
+                                       (buggy.AdamWrittenBack, descent.Adam)])
 def test_buggy_classes_keep_the_interface(cls, base):
     assert issubclass(cls, base)
     lrs = np.array([[0.1], [0.01]])
@@ -95,3 +96,13 @@ def test_buggy_classes_keep_the_interface(cls, base):
     assert opt.t == 0 and opt.state == {}
     with pytest.raises(ValueError, match="lr"):
         cls(lr=-1.0)
+
+
+def test_adam_written_back_by_hand(lr=0.05, b1=0.9, b2=0.99, eps=1e-8):
+    def update(th, g, s):
+        s["t"] = s.get("t", 0) + 1
+        s["m"] = (b1 * s.get("m", 0.0) + (1 - b1) * g) / (1 - b1 ** s["t"])  # the bug: corrected in the state
+        s["s"] = (b2 * s["s"] + (1 - b2) * g * g) / (1 - b2 ** s["t"])
+        return th - lr * s["m"] / (s["s"] ** 0.5 + eps)
+
+    np.testing.assert_allclose(run_on(buggy.AdamWrittenBack(lr=lr, beta1=b1, beta2=b2)), by_hand(update), rtol=1e-11)

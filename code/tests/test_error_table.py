@@ -11,6 +11,8 @@ import pytest
 import descent
 from descent import (buggy, curvature, data, diagnostics, evidence, ewma, experiments, functions, layers, linear,
                      newton, nn, noisy, quadratic, schedules)
+from descent.optimizers import adaptive, base, sgd
+from descent.optimizers import newton as newton_optimizer
 from descent.trajectory import run, steps_on_stream
 
 Q = functions.Quadratic(np.diag([1.0, 10.0]))
@@ -51,13 +53,21 @@ TABLE = [
     ("HeavyBall(v0='0')", lambda: descent.HeavyBall(v0="0"), TypeError, rf"v0 {REAL}; got '0'"),
     ("HeavyBall(v0=[])", lambda: descent.HeavyBall(v0=[]), ValueError, r"v0 must be a number or a non-empty array; got \[\]"),
     ("HeavyBall(mu=-0.1)", lambda: descent.HeavyBall(mu=-0.1), ValueError, r"mu must be in \[0, 1\); got -0.1"),
+    ("SGD(weight_decay=-1)", lambda: descent.SGD(weight_decay=-1), ValueError, r"weight_decay must be >= 0; got -1"),
+    ("SGD(maximize='yes')", lambda: descent.SGD(maximize="yes"), TypeError,
+     r"maximize must be True or False; got 'yes'"),
+    ("HeavyBall(dampening=2)", lambda: descent.HeavyBall(dampening=2), ValueError,
+     r"dampening must be in \[0, 1\]; got 2"),
+    ("HeavyBall(nesterov=True, dampening=0.5)", lambda: descent.HeavyBall(nesterov=True, dampening=0.5), ValueError,
+     r"nesterov=True needs dampening=0 \(as in torch\); got dampening=0.5"),
     ("AdaGrad(eps=0)", lambda: descent.AdaGrad(eps=0), ValueError, r"eps must be > 0; got 0"),
     ("AdaGrad(eps_inside_sqrt=1)", lambda: descent.AdaGrad(eps_inside_sqrt=1), TypeError,
      r"eps_inside_sqrt must be True or False; got 1"),
     ("RMSProp(eps_inside_sqrt='no')", lambda: descent.RMSProp(eps_inside_sqrt="no"), TypeError,
      r"eps_inside_sqrt must be True or False; got 'no'"),
-    ("Adam(correction_in_state='no')", lambda: descent.Adam(correction_in_state="no"), TypeError,
-     r"correction_in_state must be True or False; got 'no'"),
+    ("Adam(amsgrad='no')", lambda: descent.Adam(amsgrad="no"), TypeError, r"amsgrad must be True or False; got 'no'"),
+    ("RMSProp(centered=1)", lambda: descent.RMSProp(centered=1), TypeError, r"centered must be True or False; got 1"),
+    ("RMSProp(momentum=1)", lambda: descent.RMSProp(momentum=1), ValueError, r"momentum must be in \[0, 1\); got 1"),
     ("Adam(eps_form='tf')", lambda: descent.Adam(eps_form="tf"), ValueError,
      r"eps_form must be 'paper' or 'keras'; got 'tf'"),
     ("Adam(eps_form=['keras'])", lambda: descent.Adam(eps_form=["keras"]), ValueError,
@@ -74,6 +84,8 @@ TABLE = [
     ("RMSPropAccumulatingDenominator(beta=2)", lambda: buggy.RMSPropAccumulatingDenominator(beta=2), ValueError,
      r"beta must be in \[0, 1\); got 2"),
     ("RMSPropStepWithV(lr=0)", lambda: buggy.RMSPropStepWithV(lr=0), ValueError, r"lr must be > 0; got 0"),
+    ("AdamWrittenBack(eps_inside_sqrt='no')", lambda: buggy.AdamWrittenBack(eps_inside_sqrt="no"), TypeError,
+     r"eps_inside_sqrt must be True or False; got 'no'"),
     # optimizers: step
     ("Optimizer.step with a text gradient", lambda: descent.SGD().step(X2, np.array(["a", "b"])), TypeError,
      rf"grad {REAL}; got an array of dtype <U1 and shape \(2,\)"),
@@ -98,6 +110,36 @@ TABLE = [
       r"as shape \(4, 1\) for a sweep")),
     ("Optimizer.t = -1", lambda: setattr(descent.Adam(), "t", -1), ValueError, r"t must be an integer >= 0; got -1"),
     ("Optimizer.t = 2.5", lambda: setattr(descent.Adam(), "t", 2.5), TypeError, r"t must be an integer >= 0; got 2.5"),
+    ("Optimizer.load_state_dict(a list)", lambda: descent.Adam().load_state_dict([1.0]), TypeError,
+     r"state_dict must be a dict returned by Adam.state_dict\(\); got \[1.0\]"),
+    ("Optimizer.load_state_dict(another class)", lambda: descent.Adam().load_state_dict(descent.AdamW().state_dict()),
+     ValueError, r"state_dict\['optimizer'\] must be 'Adam', the class of this optimizer; got 'AdamW'"),
+    ("Optimizer.load_state_dict(a missing key)", lambda: descent.SGD().load_state_dict({"t": 0, "state": {}}),
+     ValueError, r"state_dict must have exactly the keys \['optimizer', 'state', 't'\] \(what SGD.state_dict\(\) "
+                 r"returns\); got \['t', 'state'\]"),
+    ("Optimizer.load_state_dict(t=-1)", lambda: descent.SGD().load_state_dict({"optimizer": "SGD", "t": -1,
+                                                                               "state": {}}),
+     ValueError, r"state_dict\['t'\] must be an integer >= 0; got -1"),
+    ("Optimizer.load_state_dict(a state array missing)", lambda: descent.Adam().load_state_dict(
+        {"optimizer": "Adam", "t": 3, "state": {"m": np.zeros(2)}}), ValueError,
+     r"state_dict\['state'\] must hold the arrays \['m', 'v'\] of Adam\(.*\) \(or none, before the first step\); "
+     r"got \['m'\]"),
+    ("Optimizer.load_state_dict(state arrays of two shapes)", lambda: descent.Adam().load_state_dict(
+        {"optimizer": "Adam", "t": 3, "state": {"m": np.zeros(2), "v": np.zeros(3)}}), ValueError,
+     r"state_dict\['state'\]\['v'\] must be a non-empty array of the shape of the other state arrays, \(2,\); "
+     r"got an array of dtype float64 and shape \(3,\)"),
+    ("Optimizer.load_state_dict(a complex state array)", lambda: descent.Momentum().load_state_dict(
+        {"optimizer": "Momentum", "t": 1, "state": {"v": np.ones(2) * 1j}}), TypeError,
+     rf"state_dict\['state'\]\['v'\] {REAL}; got an array of dtype complex128"),
+    ("Optimizer.load_state_dict(a sweep state that does not fit lr)",
+     lambda: descent.SGD(lr=np.ones((3, 1))).load_state_dict({"optimizer": "SGD", "t": 1, "state": {}}) or
+     descent.Momentum(lr=np.ones((3, 1))).load_state_dict({"optimizer": "Momentum", "t": 1,
+                                                           "state": {"v": np.zeros((2, 2))}}), ValueError,
+     r"lr has shape \(3, 1\), which does not broadcast against the state arrays of shape \(2, 2\)"),
+    ("Optimizer.load_state_dict(without the schedule's state)",
+     lambda: descent.SGD(lr=schedules.ReduceOnPlateau(0.1)).load_state_dict(descent.SGD().state_dict()),
+     ValueError, r"state_dict must have exactly the keys \['optimizer', 'state', 't', 'lr'\] \(what SGD.state_dict\(\) "
+                 r"returns, lr for the state of its schedule\)"),
     ("Newton.step without a Hessian of the right shape", lambda: descent.Newton().step(X2, X2, np.eye(3)),
      ValueError, r"hessian must have shape \(2, 2\) for x of shape \(2,\); got shape \(3, 3\)"),
     ("Newton.step with a complex Hessian", lambda: descent.Newton().step(X2, X2, np.eye(2) * 1j), TypeError,
@@ -121,9 +163,55 @@ TABLE = [
     ("Step(step_size=2.5)", lambda: schedules.Step(0.1, 0.5, 2.5), TypeError,
      r"step_size must be an integer >= 1; got 2.5"),
     ("Warmup(after=0.1)", lambda: schedules.Warmup(0.1, 5), TypeError,
-     r"after must be a Schedule \(e.g. Constant\(0.1\)\); got 0.1"),
+     r"after must be a Schedule of t alone \(e.g. Constant\(0.1\); not ReduceOnPlateau, .*\); got 0.1"),
+    ("Warmup(after=ReduceOnPlateau)", lambda: schedules.Warmup(schedules.ReduceOnPlateau(0.1), 5), TypeError,
+     r"after must be a Schedule of t alone .*; got ReduceOnPlateau\("),
     ("make('cosinus')", lambda: schedules.make("cosinus", 0.1), ValueError,
-     r"schedule name must be one of 'constant', 'cosine', 'exponential', 'inverse_time', 'step'; got 'cosinus'"),
+     (r"schedule name must be one of 'constant', 'cosine', 'cosine_restarts', 'exponential', 'inverse_time', "
+      r"'multistep', 'one_cycle', 'polynomial', 'step'; got 'cosinus'")),
+    ("InverseTime(interval=0)", lambda: schedules.InverseTime(0.1, 0.5, interval=0), ValueError,
+     r"interval must be an integer >= 1; got 0"),
+    ("MultiStep(milestones=10)", lambda: schedules.MultiStep(0.1, 10), TypeError,
+     r"milestones must be a list of integers >= 0 \(the steps at which the rate is multiplied by gamma\); got 10"),
+    ("MultiStep(milestones=[10, 2.5])", lambda: schedules.MultiStep(0.1, [10, 2.5]), TypeError,
+     r"milestones\[1\] must be an integer >= 0; got 2.5"),
+    ("MultiStep(gamma=2)", lambda: schedules.MultiStep(0.1, [10], gamma=2), ValueError,
+     r"gamma must be in \(0, 1\]; got 2"),
+    ("CosineRestarts(period_mult=1.5)", lambda: schedules.CosineRestarts(0.1, 10, period_mult=1.5), TypeError,
+     r"period_mult must be an integer >= 1; got 1.5"),
+    ("CosineRestarts(lr_min > lr0)", lambda: schedules.CosineRestarts(0.1, 10, lr_min=1.0), ValueError,
+     r"lr_min must be <= lr0; got lr_min=1.0, lr0=0.1"),
+    ("Polynomial(power=0)", lambda: schedules.Polynomial(0.1, 10, power=0), ValueError, r"power must be > 0; got 0"),
+    ("OneCycle(pct_start=1.5)", lambda: schedules.OneCycle(0.1, 100, pct_start=1.5), ValueError,
+     r"pct_start must be a fraction strictly between 0 and 1; got 1.5"),
+    ("OneCycle(warm-up of one step)", lambda: schedules.OneCycle(0.1, 3, pct_start=0.3), ValueError,
+     r"pct_start \* total_steps must be > 1 \(a warm-up longer than one step\); got pct_start=0.3, total_steps=3"),
+    ("OneCycle(anneal='cosine')", lambda: schedules.OneCycle(0.1, 100, anneal="cosine"), ValueError,
+     r"anneal must be 'cos' or 'linear'; got 'cosine'"),
+    ("Lambda(fn=0.5)", lambda: schedules.Lambda(0.1, 0.5), TypeError,
+     r"fn must be a function of the step count t, such as lambda t: 0.95 \*\* t; got 0.5"),
+    ("Lambda(fn returning a negative factor)", lambda: schedules.Lambda(0.1, lambda t: 1 - t)(np.arange(3)),
+     ValueError, r"fn\(2\) \(the rate factor of step 2\) must be >= 0; got -1"),
+    ("Lambda(fn returning text)", lambda: schedules.Lambda(0.1, lambda t: "1")(0), TypeError,
+     rf"fn\(0\) \(the rate factor of step 0\) {REAL}; got '1'"),
+    ("ReduceOnPlateau(mode='lower')", lambda: schedules.ReduceOnPlateau(0.1, mode="lower"), ValueError,
+     r"mode must be 'min' or 'max'; got 'lower'"),
+    ("ReduceOnPlateau(gamma=1)", lambda: schedules.ReduceOnPlateau(0.1, gamma=1), ValueError,
+     r"gamma must be a fraction strictly between 0 and 1; got 1"),
+    ("ReduceOnPlateau(patience=-1)", lambda: schedules.ReduceOnPlateau(0.1, patience=-1), ValueError,
+     r"patience must be an integer >= 0; got -1"),
+    ("ReduceOnPlateau.observe(a text metric)", lambda: schedules.ReduceOnPlateau(0.1).observe("0.5"), TypeError,
+     rf"metric {REAL}; got '0.5'"),
+    ("ReduceOnPlateau.observe(one metric for two runs too many)",
+     lambda: schedules.ReduceOnPlateau(np.array([[0.1], [0.2]])).observe(np.ones(3)), ValueError,
+     r"metric must be one number, or an array that broadcasts against lr0 of shape \(2, 1\) \(one metric per run\); "
+     r"got shape \(3,\)"),
+    ("ReduceOnPlateau.load_state_dict(missing keys)", lambda: schedules.ReduceOnPlateau(0.1).load_state_dict(
+        {"lr": 0.1}), ValueError,
+     r"state_dict must be a dict with the keys \['lr', 'best', 'num_bad', 'cooldown_left'\] .*; got \{'lr': 0.1\}"),
+    ("ReduceOnPlateau.load_state_dict(a negative rate)", lambda: schedules.ReduceOnPlateau(0.1).load_state_dict(
+        dict(schedules.ReduceOnPlateau(0.1).state_dict(), lr=-1.0)), ValueError,
+     r"state_dict\['lr'\] must hold rates > 0 in the shape of lr0, \(\); got -1.0"),
     ("as_lr(None)", lambda: schedules.as_lr(None), TypeError, rf"lr {REAL}; got None"),
     # moving averages
     ("ewma(y=[])", lambda: ewma.ewma([], 0.9), ValueError, r"y must be a non-empty series .*; got \[\]"),
@@ -355,8 +443,8 @@ TABLE = [
 
 # result records, built by the package, not by learners
 RECORDS = {"Trajectory", "Endpoints", "Weather", "Split", "History", "Interval", "Paired"}
-MODULES = (descent.optimizers, schedules, ewma, descent.trajectory, functions, quadratic, noisy, linear, newton,
-           data, nn, experiments, evidence, buggy, curvature, layers, diagnostics)
+MODULES = (descent.optimizers, base, sgd, adaptive, newton_optimizer, schedules, ewma, descent.trajectory, functions,
+           quadratic, noisy, linear, newton, data, nn, experiments, evidence, buggy, curvature, layers, diagnostics)
 
 
 @pytest.mark.parametrize("label, call, error, pattern", TABLE, ids=[row[0] for row in TABLE])

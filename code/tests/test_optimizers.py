@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import descent
 from helpers import descent_path
-from descent import schedules
+from descent import buggy, schedules
 
 RNG = np.random.default_rng(0)
 GRADS = RNG.normal(size=(25, 3))  # a fixed sequence of gradients g_1..g_25 for 3 coordinates
@@ -99,7 +99,8 @@ def test_rmsprop_first_step_is_ten_lr():
     np.testing.assert_allclose(np.abs(step), 0.1, rtol=1e-4)
 
 
-def adam_by_hand(variant="paper", weight_decay=0.0, decoupled=False, lr=0.05, b1=0.9, b2=0.99, eps=1e-8):
+def adam_by_hand(variant="paper", weight_decay=0.0, decoupled=False, lr=0.05, b1=0.9, b2=0.99, eps=1e-8,
+                 amsgrad=False, grads=GRADS):
     def update(th, g, s, t):
         if decoupled:
             th = th * (1 - lr * weight_decay)
@@ -107,29 +108,42 @@ def adam_by_hand(variant="paper", weight_decay=0.0, decoupled=False, lr=0.05, b1
             g = g + weight_decay * th
         s["m"] = b1 * s["m"] + (1 - b1) * g
         s["v"] = b2 * s["v"] + (1 - b2) * g * g
+        v = s["v_max"] = max(s["v_max"], s["v"]) if amsgrad else s["v"]
         if variant == "keras":
             lr_t = lr * math.sqrt(1 - b2**t) / (1 - b1**t)
-            return th - lr_t * s["m"] / (math.sqrt(s["v"]) + eps)
+            return th - lr_t * s["m"] / (math.sqrt(v) + eps)
         if variant == "broken":
             s["m"] /= 1 - b1**t
             s["v"] /= 1 - b2**t
             return th - lr * s["m"] / (math.sqrt(s["v"]) + eps)
-        m_hat, v_hat = s["m"] / (1 - b1**t), s["v"] / (1 - b2**t)
+        m_hat, v_hat = s["m"] / (1 - b1**t), v / (1 - b2**t)
         denom = math.sqrt(v_hat + eps) if variant == "inside" else math.sqrt(v_hat) + eps
         return th - lr * m_hat / denom
 
-    return by_hand(update, {"m": 0.0, "v": 0.0})
+    return by_hand(update, {"m": 0.0, "v": 0.0, "v_max": 0.0}, grads)
 
 
 @pytest.mark.parametrize("variant, kwargs", [
     ("paper", {}),
     ("keras", {"eps_form": "keras"}),
     ("inside", {"eps_inside_sqrt": True}),
-    ("broken", {"correction_in_state": True}),
+    ("broken", {}),
 ])
 def test_adam_and_its_opt_in_variants(variant, kwargs):
-    opt = descent.Adam(lr=0.05, beta1=0.9, beta2=0.99, **kwargs)
+    cls = buggy.AdamWrittenBack if variant == "broken" else descent.Adam
+    opt = cls(lr=0.05, beta1=0.9, beta2=0.99, **kwargs)
     np.testing.assert_allclose(run_on(opt), adam_by_hand(variant), rtol=1e-11)
+
+
+@pytest.mark.parametrize("variant, kwargs", [("paper", {}), ("keras", {"eps_form": "keras"}),
+                                             ("inside", {"eps_inside_sqrt": True})])
+def test_amsgrad_in_each_form(variant, kwargs):
+    """The running maximum of the raw v replaces v in every form (Keras's amsgrad=True does the same)."""
+    grads = GRADS * np.linspace(2, 0.1, len(GRADS))[:, None]  # shrinking gradients, so the maximum matters
+    opt = descent.Adam(lr=0.05, beta1=0.9, beta2=0.99, amsgrad=True, **kwargs)
+    expected = adam_by_hand(variant, amsgrad=True, grads=grads)
+    np.testing.assert_allclose(run_on(opt, grads), expected, rtol=1e-11)
+    assert not np.allclose(run_on(descent.Adam(lr=0.05, beta1=0.9, beta2=0.99, **kwargs), grads), expected)
 
 
 def test_adam_coupled_l2_and_adamw_decoupled():
@@ -173,6 +187,10 @@ OPTIMIZERS = [
     lambda lr: descent.RMSProp(lr=lr),
     lambda lr: descent.Adam(lr=lr),
     lambda lr: descent.AdamW(lr=lr, weight_decay=0.1),
+    lambda lr: descent.HeavyBall(lr=lr, mu=0.5, dampening=0.5, weight_decay=0.1),
+    lambda lr: descent.HeavyBall(lr=lr, mu=0.5, nesterov=True, maximize=True),
+    lambda lr: descent.RMSProp(lr=lr, centered=True, momentum=0.5),
+    lambda lr: descent.Adam(lr=lr, amsgrad=True),
 ]
 
 
@@ -199,13 +217,14 @@ def test_state_is_updated_in_place(make):
 
 
 def test_state_counts_match_the_book():
-    """State arrays per parameter: SGD 0, momentum / AdaGrad / RMSProp 1, Adam / AdamW 2."""
-    counts = {}
-    for opt in [descent.SGD(), descent.Momentum(), descent.AdaGrad(), descent.RMSProp(), descent.Adam(),
-                descent.AdamW()]:
+    """State arrays per parameter: SGD 0, momentum / AdaGrad / RMSProp 1, Adam / AdamW 2, AMSGrad 3 (FACTS §1);
+    centred RMSProp with momentum 3."""
+    counts = [(descent.SGD(), 0), (descent.Momentum(), 1), (descent.AdaGrad(), 1), (descent.RMSProp(), 1),
+              (descent.Adam(), 2), (descent.AdamW(), 2), (descent.Adam(amsgrad=True), 3),
+              (descent.RMSProp(centered=True, momentum=0.9), 3)]
+    for opt, count in counts:
         opt.step(THETA0, GRADS[0])
-        counts[type(opt).__name__] = len(opt.state)
-    assert counts == {"SGD": 0, "Momentum": 1, "AdaGrad": 1, "RMSProp": 1, "Adam": 2, "AdamW": 2}
+        assert len(opt.state) == count, repr(opt)
 
 
 def test_float32_stays_float32():

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import descent
-from descent import ewma, functions, schedules
+from descent import buggy, ewma, functions, schedules
 from descent.trajectory import steps_on_stream
 
 OPTIMIZERS = {
@@ -28,13 +28,22 @@ OPTIMIZERS = {
     "RMSProp": lambda: descent.RMSProp(lr=0.1, eps_inside_sqrt=True),
     "Adam": lambda: descent.Adam(lr=0.1),
     "Adam keras": lambda: descent.Adam(lr=0.1, eps_form="keras"),
-    "Adam broken": lambda: descent.Adam(lr=0.1, correction_in_state=True, weight_decay=0.1),
+    "Adam broken": lambda: buggy.AdamWrittenBack(lr=0.1, weight_decay=0.1),
     "AdamW": lambda: descent.AdamW(lr=schedules.Cosine(0.1, 10)),
     "Adam warmup": lambda: descent.Adam(lr=schedules.Warmup(schedules.Step(0.1, 0.5, 2), 3)),
+    "SGD decay ascent": lambda: descent.SGD(lr=schedules.MultiStep(0.1, [1, 2]), weight_decay=0.1, maximize=True),
+    "HeavyBall dampened": lambda: descent.HeavyBall(lr=schedules.Polynomial(0.1, 3), dampening=0.5),
+    "HeavyBall nesterov": lambda: descent.HeavyBall(lr=schedules.OneCycle(0.1, 10), nesterov=True),
+    "RMSProp centred": lambda: descent.RMSProp(lr=schedules.CosineRestarts(0.1, 2, 2), centered=True, momentum=0.9),
+    "AMSGrad": lambda: descent.AdamW(lr=schedules.Lambda(0.1, lambda t: 0.9**t), amsgrad=True, maximize=True),
+    "Adam plateau": lambda: descent.Adam(lr=schedules.ReduceOnPlateau(0.1), amsgrad=True),
 }
 SCHEDULES = [schedules.Constant(0.1), schedules.InverseTime(0.1, 0.5), schedules.Exponential(0.1, 0.9),
              schedules.Step(0.1, 0.5, 3), schedules.Cosine(0.1, 10, 0.01), schedules.Warmup(schedules.Constant(1.0), 4),
-             schedules.Exponential(np.array([[0.1], [1.0]]), 0.5)]
+             schedules.Exponential(np.array([[0.1], [1.0]]), 0.5), schedules.InverseTime(0.1, 0.5, interval=3),
+             schedules.MultiStep(0.1, [2, 5]), schedules.CosineRestarts(0.1, 3, 2, 0.01), schedules.Polynomial(0.1, 5),
+             schedules.OneCycle(0.1, 10, three_phase=True), schedules.Lambda(0.1, lambda t: 1 / (1 + t)),
+             schedules.ReduceOnPlateau(np.array([0.1, 0.2]))]
 
 SHAPES = [(), (0,), (1,), (2,), (3,), (1, 2), (2, 2), (2, 1), (3, 2)]
 
@@ -151,6 +160,37 @@ def test_a_schedule_gives_a_positive_rate_or_refuses(schedule, t):
     lr = assert_refused_cleanly(lambda: schedule(t), schedule)
     if lr is not None:
         assert np.all(np.isfinite(lr) & (lr >= 0)) and np.all(np.asarray(t) >= 0)
+
+
+def state_dicts():
+    """State dicts as a learner might pass them: valid ones, and ones with an entry removed, added or replaced."""
+    opt, _ = started("AMSGrad", 2)
+    valid = opt.state_dict()
+    entries = st.sampled_from(["optimizer", "t", "state", "lr", "m"])
+    replaced = st.tuples(entries, anything()).map(lambda kv: dict(valid, **{kv[0]: kv[1]}))
+    in_state = st.tuples(st.sampled_from(["m", "v", "v_max", "w"]), anything()).map(
+        lambda kv: dict(valid, state=dict(valid["state"], **{kv[0]: kv[1]})))
+    removed = entries.map(lambda k: {key: v for key, v in valid.items() if key != k})
+    return st.one_of(st.just(valid), replaced, in_state, removed, anything())
+
+
+@settings(max_examples=200)
+@given(name=st.sampled_from(["AMSGrad", "Adam", "SGD", "RMSProp centred"]), steps=st.integers(0, 2),
+       state_dict=state_dicts())
+def test_loading_a_state_dict_either_works_or_changes_nothing(name, steps, state_dict):
+    opt, x = started(name, steps)
+    twin = copy.deepcopy(opt)
+    if assert_refused_cleanly(lambda: opt.load_state_dict(state_dict), opt) is None and opt.t == twin.t:
+        np.testing.assert_array_equal(opt.step(x, x), twin.step(x, x))
+
+
+@settings(max_examples=100)
+@given(lr0=st.sampled_from([0.1, np.array([0.1, 0.2]), np.array([[0.1], [0.2]])]), metric=anything())
+def test_observing_a_metric_either_works_or_changes_nothing(lr0, metric):
+    sched = schedules.ReduceOnPlateau(lr0, patience=0)
+    sched.observe(np.ones(np.shape(lr0)))
+    assert_refused_cleanly(lambda: sched.observe(metric), sched)
+    assert np.all(sched(0) > 0)
 
 
 @settings(max_examples=150)

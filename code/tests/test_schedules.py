@@ -152,3 +152,30 @@ def test_warmup_multiplies_like_torch_chained_scheduler():
                                               lr_scheduler.CosineAnnealingLR(opt, T_max=50)])
 
     np.testing.assert_allclose(ours(np.arange(51)), _torch_rates(chained, 0.1, 51), rtol=1e-12, atol=1e-15)
+
+
+def test_reduce_on_plateau_in_the_documented_training_loop():
+    """The loop of ReduceOnPlateau's docstring on the digits: the rate is cut once the validation loss stalls, and
+    the steps use the cut rate (a rerun from the same seed with the rates replayed as a MultiStep is the same)."""
+    from descent import data, nn
+
+    split = data.digits()
+    X, y, X_val, y_val = split.X_train[:300], split.y_train[:300], split.X_test, split.y_test
+
+    def train(lr):
+        net, rng, rates = nn.MLP([64, 16, 10], seed=0), np.random.default_rng(0), []
+        opt = descent.Momentum(lr=lr, beta=0.9)
+        for epoch in range(12):
+            for batch in nn.batches(len(y), 32, rng):
+                rates.append(float(opt.lr(opt.t)) if isinstance(opt.lr, schedules.Schedule) else opt.lr)
+                loss, grad = net.loss_and_grad(X[batch], y[batch])
+                opt.step(net.theta, grad, out=net.theta)
+            if isinstance(lr, schedules.ReduceOnPlateau):
+                lr.observe(net.loss_and_grad(X_val, y_val)[0])
+        return net.theta, np.array(rates)
+
+    theta, rates = train(schedules.ReduceOnPlateau(0.5, patience=0, threshold=0.05))
+    assert rates[0] == 0.5 and rates[-1] < 0.5
+    cuts = [k for k in range(1, len(rates)) if rates[k] < rates[k - 1]]
+    replay, _ = train(schedules.MultiStep(0.5, cuts))
+    np.testing.assert_allclose(replay, theta, rtol=1e-12, atol=1e-14)

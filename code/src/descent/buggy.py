@@ -7,11 +7,13 @@ changes, so reading the two ``_update`` methods side by side shows the bug. Neve
 - :class:`RMSPropAccumulatingDenominator`: ``v += β v + (1 − β) g²``. v grows like (1 + β)ᵗ, each step shrinks
   by about 1/√(1 + β) ≈ 0.71–0.73 and training freezes.
 - :class:`RMSPropStepWithV`: θ ← θ − α v. Since v ≥ 0, θ only ever decreases.
+- :class:`AdamWrittenBack`: m ← m/(1 − β₁ᵗ), v ← v/(1 − β₂ᵗ) in the state. The corrections compound: v explodes
+  towards inf while the steps vanish.
 """
 
 import numpy as np
 
-from .optimizers import AdaGrad, RMSProp, _denominator
+from .optimizers.adaptive import AdaGrad, Adam, RMSProp, _denominator
 
 
 class AdaGradLrInAccumulator(AdaGrad):
@@ -63,3 +65,27 @@ class RMSPropStepWithV(RMSProp):
     def _update(self, x, g, lr):
         v = self.mean_sq.update(g * g)
         x -= lr * v  # the bug: v is the average of g², not a step direction
+
+
+class AdamWrittenBack(Adam):
+    r"""Adam that writes the bias-corrected moments back into its running state (a bug):
+
+        m ← (β₁ m + (1 − β₁) g)/(1 − β₁ᵗ),   v ← (β₂ v + (1 − β₂) g²)/(1 − β₂ᵗ),   θ ← θ − α m/(√v + ε).
+
+    It circulates in a widely shared visual article (FACTS §3). Each step multiplies v by about β₂/(1 − β₂ᵗ), which
+    is > 1 until t ≈ 6900 at β₂ = 0.999: v overflows to inf while the steps vanish and θ freezes on a slope. The
+    ``_update`` is :class:`~descent.optimizers.Adam`'s (paper form) with the two correction lines writing into the
+    state; the arguments are Adam's that this form uses.
+    """
+
+    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, eps_inside_sqrt=False):
+        super().__init__(lr, beta1, beta2, eps, weight_decay, eps_inside_sqrt=eps_inside_sqrt)
+
+    def _update(self, x, g, lr):
+        step, g2 = self._buffers(x, g, 2)
+        m = self.m.update(g, step)
+        v = self.v.update(np.multiply(g, g, out=g2), g2)
+        m_hat = np.divide(m, self.m.correction, out=m)  # the bug: out=m and out=v overwrite the running moments,
+        v_hat = np.divide(v, self.v.correction, out=v)  # so the next step corrects the corrected values again
+        step = np.multiply(lr, m_hat, out=step)
+        x -= np.divide(step, _denominator(v_hat, self.eps, self.eps_inside_sqrt, out=g2), out=step)
