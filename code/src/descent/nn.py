@@ -96,19 +96,24 @@ def _silu_second(z):  # σ(1 − σ)(2 + z(1 − 2σ))
     return s * (1 - s) * (2 + z * (1 - 2 * s))
 
 
-def _mish_parts(z):
-    s, t = _sigmoid(z), np.tanh(np.logaddexp(0, z))  # softplus(z) = log(1 + eᶻ), without overflow
-    return s, t
+def _mish_parts(z):  # σ(z), t = tanh(softplus z) and g = 1 − t from w = eᶻ: one exp, no overflow or cancellation
+    w = np.exp(np.minimum(z, 300.0))  # beyond z = 300, t = 1 and σ = 1 to double precision anyway
+    n = w * (w + 2)  # tanh(log(1 + w)) = ((1 + w)² − 1)/((1 + w)² + 1) = n/(n + 2)
+    return w / (1 + w), n / (n + 2), 2 / (n + 2)
 
 
-def _mish_derivative(z):  # t + zσ(1 − t²),  t = tanh(softplus z)
-    s, t = _mish_parts(z)
-    return t + z * s * (1 - t**2)
+def _mish(z):
+    return z * _mish_parts(z)[1]
+
+
+def _mish_derivative(z):  # t + zσ(1 − t²),  1 − t² = g(2 − g) with g = 1 − t
+    s, t, g = _mish_parts(z)
+    return t + z * s * (g * (2 - g))
 
 
 def _mish_second(z):  # (1 − t²)σ(2 + z(1 − σ − 2tσ))
-    s, t = _mish_parts(z)
-    return (1 - t**2) * s * (2 + z * (1 - s - 2 * t * s))
+    s, t, g = _mish_parts(z)
+    return g * (2 - g) * s * (2 + z * (1 - s - 2 * t * s))
 
 
 def _normal_pdf(z):
@@ -134,7 +139,7 @@ def _gelu_tanh_second(z):  # (1 − t²)(u′ + ½z(u″ − 2t u′²)),  u″ 
 
 
 silu = Activation("silu", _silu, _silu_derivative, _silu_second)  # z σ(z): Swish with β = 1, torch's F.silu
-mish = Activation("mish", lambda z: z * np.tanh(np.logaddexp(0, z)), _mish_derivative, _mish_second)
+mish = Activation("mish", _mish, _mish_derivative, _mish_second)  # z tanh(softplus z): torch's F.mish
 gelu = Activation("gelu", lambda z: z * special.ndtr(z),  # z Φ(z), exact: torch's F.gelu(approximate="none")
                   lambda z: special.ndtr(z) + z * _normal_pdf(z), lambda z: _normal_pdf(z) * (2 - np.square(z)))
 gelu_tanh = Activation("gelu_tanh", lambda z: 0.5 * z * (1 + _gelu_tanh_parts(z)[0]),  # F.gelu(approximate="tanh")
