@@ -96,19 +96,24 @@ def _silu_second(z):  # σ(1 − σ)(2 + z(1 − 2σ))
     return s * (1 - s) * (2 + z * (1 - 2 * s))
 
 
-def _mish_parts(z):
-    s, t = _sigmoid(z), np.tanh(np.logaddexp(0, z))  # softplus(z) = log(1 + eᶻ), without overflow
-    return s, t
+def _mish_parts(z):  # σ(z), t = tanh(softplus z) and g = 1 − t from w = eᶻ: one exp, no overflow or cancellation
+    w = np.exp(np.minimum(z, 300.0))  # beyond z = 300, t = 1 and σ = 1 to double precision anyway
+    n = w * (w + 2)  # tanh(log(1 + w)) = ((1 + w)² − 1)/((1 + w)² + 1) = n/(n + 2)
+    return w / (1 + w), n / (n + 2), 2 / (n + 2)
 
 
-def _mish_derivative(z):  # t + zσ(1 − t²),  t = tanh(softplus z)
-    s, t = _mish_parts(z)
-    return t + z * s * (1 - t**2)
+def _mish(z):
+    return z * _mish_parts(z)[1]
+
+
+def _mish_derivative(z):  # t + zσ(1 − t²),  1 − t² = g(2 − g) with g = 1 − t
+    s, t, g = _mish_parts(z)
+    return t + z * s * (g * (2 - g))
 
 
 def _mish_second(z):  # (1 − t²)σ(2 + z(1 − σ − 2tσ))
-    s, t = _mish_parts(z)
-    return (1 - t**2) * s * (2 + z * (1 - s - 2 * t * s))
+    s, t, g = _mish_parts(z)
+    return g * (2 - g) * s * (2 + z * (1 - s - 2 * t * s))
 
 
 def _normal_pdf(z):
@@ -134,7 +139,7 @@ def _gelu_tanh_second(z):  # (1 − t²)(u′ + ½z(u″ − 2t u′²)),  u″ 
 
 
 silu = Activation("silu", _silu, _silu_derivative, _silu_second)  # z σ(z): Swish with β = 1, torch's F.silu
-mish = Activation("mish", lambda z: z * np.tanh(np.logaddexp(0, z)), _mish_derivative, _mish_second)
+mish = Activation("mish", _mish, _mish_derivative, _mish_second)  # z tanh(softplus z): torch's F.mish
 gelu = Activation("gelu", lambda z: z * special.ndtr(z),  # z Φ(z), exact: torch's F.gelu(approximate="none")
                   lambda z: special.ndtr(z) + z * _normal_pdf(z), lambda z: _normal_pdf(z) * (2 - np.square(z)))
 gelu_tanh = Activation("gelu_tanh", lambda z: 0.5 * z * (1 + _gelu_tanh_parts(z)[0]),  # F.gelu(approximate="tanh")
@@ -225,7 +230,9 @@ class MLP:
         for W, b in zip(self.weights, self.biases):
             if zs:
                 activations.append(self.activation(zs[-1]))
-            zs.append(activations[-1] @ W + b[..., None, :])
+            z = activations[-1] @ W
+            z += b[..., None, :]  # in place: one temporary less per layer
+            zs.append(z)
         return zs, activations
 
     def _backward(self, zs, activations, y):
@@ -244,6 +251,12 @@ class MLP:
     def forward(self, X):
         """The logits z_L, shape (B, classes), or (R, B, classes) with n_models."""
         return self._forward(self._check_X(X))[0][-1]
+
+    def _logits(self, X):
+        """The logits of many rows, computed a few dozen rows at a time: the same numbers (rows are independent),
+        but the temporaries stay in the cache, which makes a pass over the 1437 digits 2–3× faster."""
+        rows = max(64, 320 // int(np.prod(self._theta.shape[:-1])))
+        return np.concatenate([self._forward(X[i:i + rows])[0][-1] for i in range(0, len(X), rows)], axis=-2)
 
     def activations(self, X):
         """The outputs a_1, …, a_{L−1} of the hidden layers, each of shape (…, B, width): to see them saturate."""
@@ -474,17 +487,19 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
         training = getattr(net, "training", None)  # normalisation layers (descent.layers): evaluate in eval mode
         if training is not None:
             net.training = False
-        zs, activations = net._forward(X)
         if grad_norms:
+            zs, activations = net._forward(X)
             history.loss[epoch], grad = net._backward(zs, activations, y)
+            train_logits = zs[-1]
         else:
-            history.loss[epoch] = _cross_entropy(zs[-1], y)[0]
+            train_logits = net._logits(X)
+            history.loss[epoch] = _cross_entropy(train_logits, y)[0]
         freeze_diverged(history.loss[epoch], epoch)
         if grad_norms:
             history.grad_norms[epoch] = np.where(history.diverged[..., None], np.nan, net.layer_grad_norms(grad))
-        logits = net._forward(X_test)[0][-1]
+        logits = net._logits(X_test)
         history.test_loss[epoch] = _cross_entropy(logits, y_test)[0]
-        for accuracy, z, labels in ((history.accuracy, zs[-1], y), (history.test_accuracy, logits, y_test)):
+        for accuracy, z, labels in ((history.accuracy, train_logits, y), (history.test_accuracy, logits, y_test)):
             accuracy[epoch] = np.where(history.diverged, np.nan, np.mean(z.argmax(axis=-1) == labels, axis=-1))
         if training is not None:
             net.training = training
