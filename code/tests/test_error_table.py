@@ -386,6 +386,8 @@ TABLE = [
      r"configs must be an integer >= 1; got 0"),
     ("seeded(seed=-1)", lambda: experiments.seeded([3, 2], configs=2, seed=-1), ValueError,
      r"seed must be an integer >= 0; got -1"),
+    ("seeded(network=an instance)", lambda: experiments.seeded([3, 2], configs=2, network=NET), TypeError,
+     r"network must be descent.nn.MLP or a subclass of it \(such as descent.layers.NormMLP\); got MLP\(sizes"),
     # curvature, layers, diagnostics (the networks of issue 14)
     ("loss_and_grad(loss='mse2')", lambda: curvature.loss_and_grad(NET, SPLIT.X_train, SPLIT.y_train, loss="mse2"),
      ValueError, r"loss must be one of \('cross_entropy', 'mse'\); got 'mse2'"),

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import descent
-from descent import data, evidence, experiments, nn
+from descent import data, evidence, experiments, layers, nn
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +124,16 @@ def test_seeded_pairs_every_configuration_with_the_same_starts_and_batches(moons
         single = nn.train(alone, descent.SGD(lr=lr), moons, epochs=2, batch_size=16, seed=s)
         np.testing.assert_allclose(history.loss[:, model], single.loss, rtol=1e-10)
         np.testing.assert_allclose(net.theta[model], alone.theta, rtol=1e-10)
+
+
+@pytest.mark.parametrize("network, kwargs", [(layers.NormMLP, dict(norm="batch")),
+                                             (layers.ResidualMLP, dict(zero_init=True))])
+def test_seeded_builds_the_networks_of_layers_with_the_same_starts(network, kwargs):
+    net, batch_seeds = experiments.seeded((3, 4, 4, 2), configs=3, seeds=2, seed=5, network=network, **kwargs)
+    assert type(net) is network and net.theta.shape[0] == 6 and batch_seeds == [5, 6] * 3
+    for model in range(6):
+        alone = network((3, 4, 4, 2), seed=5 + model % 2, **kwargs)
+        np.testing.assert_array_equal(net.theta[model], alone.theta)
 
 
 @pytest.mark.parametrize("kwargs", [dict(configs=0), dict(configs=2, seeds=0), dict(configs=2, seed=-1)])

@@ -177,19 +177,25 @@ def table(sweeps):
     return "\n".join(rows)
 
 
-def seeded(sizes, configs, seeds=5, seed=0, **mlp_kwargs):
+def seeded(sizes, configs, seeds=5, seed=0, network=None, **mlp_kwargs):
     """One MLP of ``configs · seeds`` models for a (configuration × seed) grid, and the batch seeds to train it.
 
     Model ``c·S + s`` starts from the weights of seed ``seed + s`` whatever its configuration c, and
     ``nn.train(net, opt, data, epochs, seed=batch_seeds)`` gives it the mini-batch order of that seed too, so
     configurations are compared on the same starts and batches (paired over seeds). An optimizer hyper-parameter
     that varies with c is passed as a column of length ``configs · seeds``: ``np.repeat(values, seeds)[:, None]``.
+    ``network``: the class to build, :class:`descent.nn.MLP` (the default) or a subclass such as
+    :class:`descent.layers.NormMLP` or :class:`descent.layers.ResidualMLP`; extra keywords go to it.
     Returns ``(net, batch_seeds)``; reshape a per-model result to ``(configs, seeds)``.
     """
     configs = _args.positive_int("configs", configs)
     n_seeds = _args.positive_int("seeds", seeds)
     seed = _args.positive_int("seed", seed, minimum=0)
-    starts = nn.MLP(sizes, seed=seed, n_models=n_seeds, **mlp_kwargs).theta
-    net = nn.MLP(sizes, seed=seed, n_models=configs * n_seeds, **mlp_kwargs)
+    network = nn.MLP if network is None else network
+    if not (isinstance(network, type) and issubclass(network, nn.MLP)):
+        raise TypeError(f"network must be descent.nn.MLP or a subclass of it (such as descent.layers.NormMLP); "
+                        f"got {_args.describe(network)}")
+    starts = network(sizes, seed=seed, n_models=n_seeds, **mlp_kwargs).theta
+    net = network(sizes, seed=seed, n_models=configs * n_seeds, **mlp_kwargs)
     net.theta = np.tile(starts, (configs, 1))
     return net, [int(s) for s in np.tile(seed + np.arange(n_seeds), configs)]

@@ -17,6 +17,7 @@ from . import (
     ewma,
     gradients,
     landscapes,
+    layers,
     minibatch,
     momentum,
     newton,
@@ -33,6 +34,7 @@ from .diagnostics import check_gradient_check
 from .ewma import check_ewma
 from .gradients import check_activation_grad, check_init
 from .landscapes import check_classify_stationary_point, check_clip_by_norm
+from .layers import check_batchnorm_backward
 from .minibatch import check_minibatches
 from .momentum import check_momentum_step
 from .newton import check_newton_step
@@ -43,6 +45,7 @@ CHECKS = {
     "check_activation_grad": gradients.activation_check,
     "check_adagrad_step": adaptive.adagrad_check,
     "check_adam_step": adam.adam_check,
+    "check_batchnorm_backward": layers.batchnorm_backward_check,
     "check_classify_stationary_point": landscapes.classify_check,
     "check_clip_by_norm": landscapes.clip_check,
     "check_ewma": ewma.ewma_check,
@@ -69,6 +72,7 @@ __all__ = [
     "check_activation_grad",
     "check_adagrad_step",
     "check_adam_step",
+    "check_batchnorm_backward",
     "check_classify_stationary_point",
     "check_clip_by_norm",
     "check_ewma",

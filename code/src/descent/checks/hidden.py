@@ -57,6 +57,11 @@ HIDDEN = {
                                                                                     [1.0, 1.0]]),
                                                                           np.array([1.0, 0.0, -1.0]),
                                                                           np.array([1.0, 1.0])))],
+    "check_batchnorm_backward": lambda: [
+        Case("a batch of 2: every normalised value is ±1", (np.array([[1.0, -2.0], [0.5, 3.0]]),
+                                                             np.array([[0.3, 7.0], [-0.1, 9.0]]), np.ones(2), 1e-5)),
+        Case("one unit, values near 1000", (np.linspace(-1.0, 1.0, 6)[:, None], 1000 + np.arange(6.0)[:, None] ** 2,
+                                             np.array([0.5]), 1e-5))],
     "check_newton_step": lambda: [Case("4-D, diagonal H with damping 1", (np.ones(4), np.arange(4.0),
                                                                          np.diag([1.0, 2.0, 4.0, 8.0])),
                                        {"damping": 1.0})],
