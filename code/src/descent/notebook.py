@@ -20,6 +20,31 @@ def setup():
     threadpool_limits(limits=1)
 
 
+GLUE_PREFIX = "application/papermill.record/"
+"""What myst-nb puts before the MIME types of a value glued with ``display=False``."""
+
+
+def glue(name, value, display=True):
+    """Store how `value` displays under `name`, for the book's ``{glue}`` roles and directives.
+
+    myst-nb's own ``glue``, in the format it reads: the display data of `value`, shown as usual with
+    ``display=True``, or with its MIME types prefixed by :data:`GLUE_PREFIX` (so nothing shows) with
+    ``display=False``; the name goes in the ``scrapbook`` metadata. Importing ``myst_nb.glue`` loads nbformat, two
+    seconds of every notebook's run; this needs only IPython, which runs the notebook anyway.
+    """
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display as show
+
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be a non-empty string; got {name!r:.80}")
+    if not isinstance(display, bool):
+        raise TypeError(f"display must be True or False; got {display!r:.80}")
+    bundle, metadata = format_display_data(value)
+    prefix = "" if display else GLUE_PREFIX
+    metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
+    show({prefix + mime: data for mime, data in bundle.items()}, raw=True, metadata=metadata)
+
+
 def best_time(fn, repeat=3):
     """The fastest of `repeat` calls of ``fn()``, in seconds of wall-clock time.
 
