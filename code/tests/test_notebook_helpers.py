@@ -69,3 +69,13 @@ def test_glue_rejects_a_bad_name_or_display(shell, kwargs, message):
 
     with pytest.raises(TypeError, match=message):
         glue(**{"name": "x", "value": 1, "display": True, **kwargs})
+
+
+def test_a_glued_figure_is_closed_so_that_it_is_not_drawn_twice(shell):
+    import matplotlib.pyplot as plt
+
+    from descent.notebook import glue
+
+    fig, _ = plt.subplots()
+    _outputs(shell, glue, "fig", fig, display=False)
+    assert not plt.fignum_exists(fig.number)

@@ -1,5 +1,6 @@
 """The first call of every chapter notebook."""
 
+import matplotlib.pyplot as plt
 import numpy as np
 from threadpoolctl import threadpool_limits
 
@@ -30,7 +31,8 @@ def glue(name, value, display=True):
     myst-nb's own ``glue``, in the format it reads: the display data of `value`, shown as usual with
     ``display=True``, or with its MIME types prefixed by :data:`GLUE_PREFIX` (so nothing shows) with
     ``display=False``; the name goes in the ``scrapbook`` metadata. Importing ``myst_nb.glue`` loads nbformat, two
-    seconds of every notebook's run; this needs only IPython, which runs the notebook anyway.
+    seconds of every notebook's run; this needs only IPython, which runs the notebook anyway. A glued matplotlib
+    figure is then closed: its image is stored, and the inline backend would draw it again at the end of the cell.
     """
     from IPython.core.formatters import format_display_data
     from IPython.display import display as show
@@ -43,6 +45,8 @@ def glue(name, value, display=True):
     prefix = "" if display else GLUE_PREFIX
     metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
     show({prefix + mime: data for mime, data in bundle.items()}, raw=True, metadata=metadata)
+    if isinstance(value, plt.Figure):
+        plt.close(value)
 
 
 def best_time(fn, repeat=3):
