@@ -10,7 +10,8 @@
    (foreach and fused), with the bytes of state per parameter and the peak extra memory of a step.
 4. The book (full run only): execution time and peak memory of every notebook; the README's first Quick-start
    command in a fresh clone (install + build), rebuilds, and ten fresh builds in a row (a stall shows there).
-   ``--book-only`` runs just this part and replaces it in the published results.
+   ``--part NAME`` (sweeps, mlp, steps, nets, book, grading) runs one part and replaces it in the published
+   results.
 
 Timings are medians of repeats after a warm-up. Every number is a wall-clock time on a machine that may be shared,
 so the load average is recorded at the start and at the end. torch is optional: without it the comparisons are
@@ -622,18 +623,32 @@ def _book_lines(section):
     return lines
 
 
-def rerun_book(out):
-    """Run part 4 alone and put it into the published results (`out`/results.json), replacing the old part 4."""
+def rerun_part(part, out):
+    """Run one part alone (full sizes) and put it into the published results (`out`/results.json), in place of the
+    old one: for re-measuring after a change without the whole run (the grading part alone takes ~15 minutes)."""
     results = json.loads((out / "results.json").read_text())
     start = time.perf_counter()
     with threadpool_limits(limits=1, user_api="blas"):
-        section = bench_book(FULL)
+        section = _benches(FULL)[part](FULL)
     print(f"{time.perf_counter() - start:7.1f} s  {section['title']}", flush=True)
-    results["sections"] = [s for s in results["sections"] if s["id"] != "book"] + [section]
+    ids = [s["id"] for s in results["sections"]]
+    if part in ids:
+        results["sections"][ids.index(part)] = section
+    else:
+        results["sections"].append(section)
     (out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     (out / "results.md").write_text(markdown(results))
     print(f"wrote {out / 'results.json'} and {out / 'results.md'}")
     return results
+
+
+def _benches(cfg):
+    """{part: its benchmark function}, in the order of a full run (the book and grading only at full size)."""
+    nets, grading = _sibling("nets"), _sibling("grading")  # deep networks; 200 submissions through autograde -j 2
+    benches = {"sweeps": bench_sweeps, "mlp": bench_mlp, "steps": bench_steps, "nets": nets.bench_nets}
+    if cfg["book"]:
+        benches.update(book=bench_book, grading=grading.bench_grading)
+    return benches
 
 
 def _miss(t):
@@ -646,8 +661,8 @@ def _miss(t):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, no book: seconds (CI)")
-    parser.add_argument("--book-only", action="store_true",
-                        help="run only part 4 (the book) and replace it in the published results")
+    parser.add_argument("--part", choices=["sweeps", "mlp", "steps", "nets", "book", "grading"],
+                        help="run only this part and replace it in the published results")
     parser.add_argument("--execute-notebook", type=pathlib.Path, help=argparse.SUPPRESS)  # used by part 4
     parser.add_argument("--out", type=pathlib.Path, default=None,
                         help="directory for results.json and results.md (default: benchmarks/ for a full run, "
@@ -657,18 +672,15 @@ def main(argv=None):
         seconds = _load_execute().execute(args.execute_notebook.resolve())
         print(seconds, _peak_child_mb(), _cpu_seconds() + _cpu_seconds(resource.RUSAGE_SELF))
         return None
-    if args.book_only:
-        return rerun_book(args.out or ROOT / "benchmarks")
+    if args.part:
+        return rerun_part(args.part, args.out or ROOT / "benchmarks")
     cfg = QUICK if args.quick else FULL
     out = args.out or (pathlib.Path(tempfile.mkdtemp(prefix="benchmarks-")) if args.quick else ROOT / "benchmarks")
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     results = {"machine": machine(), "quick": args.quick, "config": cfg, "sections": []}
-    nets, grading = _sibling("nets"), _sibling("grading")  # deep networks; 200 submissions through autograde -j 2
-    cfg = {**nets.QUICK, **cfg} if args.quick else cfg
-    benches = [bench_sweeps, bench_mlp, bench_steps, nets.bench_nets] + (
-        [bench_book, grading.bench_grading] if cfg["book"] else [])
-    for bench in benches:
+    cfg = {**_sibling("nets").QUICK, **cfg} if args.quick else cfg
+    for bench in _benches(cfg).values():
         t0 = time.perf_counter()
         with threadpool_limits(limits=1, user_api="blas"):  # descent's small matrices run on one BLAS thread
             section = bench(cfg)
