@@ -421,10 +421,11 @@ def _peak_child_mb():
 def bench_book(cfg):
     when = {"date": machine()["date"], "load_average_start": list(os.getloadavg())}
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:  # never rewrite chapters/: run copies of the notebooks
-        chapters = pathlib.Path(tmp) / "chapters"
-        shutil.copytree(ROOT / "chapters", chapters, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        for path in sorted(chapters.glob("*.ipynb")):
+    with tempfile.TemporaryDirectory() as tmp:  # never rewrite the notebooks: run copies of them
+        for notebook in _load_execute().NOTEBOOKS:  # every notebook page: chapters/*.ipynb and evidence.ipynb
+            path = pathlib.Path(tmp) / notebook.relative_to(ROOT)
+            path.parent.mkdir(exist_ok=True)
+            shutil.copy(notebook, path)
             seconds, peak_mb, cpu = _execute_in_fresh_process(path)
             rows.append({"notebook": path.name, "seconds": seconds, "over_budget": seconds > NOTEBOOK_BUDGET,
                          "peak_mb": peak_mb, "cpu_s": cpu})
