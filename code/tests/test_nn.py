@@ -348,3 +348,21 @@ def test_recording_only_the_ends_changes_no_result():
     for name in ("loss", "test_loss", "accuracy", "test_accuracy", "grad_norms"):
         np.testing.assert_array_equal(getattr(every, name)[[0, -1]], getattr(ends, name)[[0, -1]])
         assert np.isnan(getattr(ends, name)[1:-1]).all()
+
+
+@pytest.mark.parametrize("classes", [1, 2, 3, 7, 8, 10, 16])
+@pytest.mark.parametrize("per_model_labels", [False, True])
+def test_the_cross_entropy_equals_numpys_reductions_bit_for_bit(classes, per_model_labels):
+    """The whole-array max and sum over the class axis give exactly what numpy's reductions give."""
+    rng = np.random.default_rng(classes)
+    logits = 5 * rng.standard_normal((3, 17, classes))
+    y = rng.integers(0, classes, size=(3, 17) if per_model_labels else 17)
+    z = logits - logits.max(axis=-1, keepdims=True)
+    total = np.exp(z).sum(axis=-1, keepdims=True)
+    labels = np.broadcast_to(y, z.shape[:-1])[..., None]
+    loss = (np.log(total[..., 0]) - np.take_along_axis(z, labels, axis=-1)[..., 0]).mean(axis=-1)
+    delta = np.exp(z) / total
+    np.put_along_axis(delta, labels, np.take_along_axis(delta, labels, axis=-1) - 1, axis=-1)
+    ours = nn._cross_entropy(logits, y)
+    np.testing.assert_array_equal(ours[0], loss)
+    np.testing.assert_array_equal(ours[1], delta / 17)

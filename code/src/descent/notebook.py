@@ -1,4 +1,4 @@
-"""The first call of every chapter notebook."""
+"""What every chapter notebook calls: its setup, `glue` to quote results in the prose, and a timer."""
 
 import matplotlib.pyplot as plt
 import numpy as np
