@@ -119,21 +119,27 @@ class Optimizer:
             arrays = f"the arrays {sorted(self.slots)}" if self.slots else "no arrays"
             raise ValueError(f"state_dict['state'] must hold {arrays} of {self!r} (or none, before the first "
                              f"step); got {sorted(map(str, state))}")
-        arrays = {}
-        for key, value in state.items():
-            array = _args.real_array(f"state_dict['state'][{key!r}]", value, finite=False)
-            first = next(iter(arrays.values()), array)
-            if array.size == 0 or array.shape != first.shape:
-                raise ValueError(f"state_dict['state'][{key!r}] must be a non-empty array of the shape of the other "
-                                 f"state arrays, {first.shape}; got {_args.describe(value)}")
-            arrays[key] = np.array(array, copy=True)
+        arrays = {key: np.array(_args.real_array(f"state_dict['state'][{key!r}]", value, finite=False), copy=True)
+                  for key, value in state.items()}
         if arrays:
+            shape = self._param_shape(arrays)
             for hyper in self.hyper:
                 value = getattr(self, hyper)
                 value = value.lr0 if isinstance(value, Schedule) else value
-                _args.broadcasts_to(hyper, value, first.shape, "the state arrays")
+                _args.broadcasts_to(hyper, value, shape, "the state arrays")
         schedule = self.lr._checked_state(state_dict["lr"], "state_dict['lr']") if stateful else None
         return t, arrays, schedule
+
+    def _param_shape(self, arrays):
+        """The shape of the θ that the state `arrays` (name → array) belong to, or ValueError naming the first array
+        that does not fit the others. Per-coordinate methods keep state arrays of θ's own shape; the matrix methods
+        of :mod:`~descent.optimizers.kronecker` override this."""
+        first = next(iter(arrays.values()))
+        for key, array in arrays.items():
+            if array.size == 0 or array.shape != first.shape:
+                raise ValueError(f"state_dict['state'][{key!r}] must be a non-empty array of the shape of the other "
+                                 f"state arrays, {first.shape}; got {_args.describe(array)}")
+        return first.shape
 
     def step(self, x, grad, out=None):
         """One update from parameters `x` with gradient `grad`; returns the new parameters.
@@ -175,10 +181,10 @@ class Optimizer:
                                 or not out.flags.writeable):
             raise ValueError(f"out must be a writeable float array of the shape of x, {x.shape}; "
                              f"got {_args.describe(out)}")
-        for name, value in self.state.items():
-            if value.shape != x.shape:
-                raise ValueError(f"x must keep the shape of the earlier steps, {value.shape} (the shape of the state "
-                                 f"{name}); got shape {x.shape}. Call reset() to start again on another shape")
+        state = self.state
+        if state and (shape := self._param_shape(state)) != x.shape:
+            raise ValueError(f"x must keep the shape of the earlier steps, {shape}; got shape {x.shape}. Call reset() "
+                             f"to start again on another shape")
         for name in self.hyper:
             value = getattr(self, name)
             value = value.lr0 if isinstance(value, Schedule) else value
