@@ -25,6 +25,8 @@ def _eigh(a):
     """``np.linalg.eigh`` of a stack of symmetric matrices; a matrix with a non-finite entry (a run that diverged)
     gets NaN eigenvalues and eigenvectors instead of an error, and the other runs of a sweep go on."""
     finite = np.isfinite(a).all(axis=(-2, -1))
+    if np.all(finite):
+        return np.linalg.eigh(a)
     w, v = np.linalg.eigh(np.where(finite[..., None, None], a, 0))
     w[~finite], v[~finite] = np.nan, np.nan
     return w, v
@@ -229,12 +231,7 @@ class SOAP(_Kronecker):
         rotated = [n <= self.max_precondition_dim for n in x.shape[-2:]]
         if self.m is None:  # the first step only initialises the statistics and the basis
             self.m, self.v = np.zeros_like(x), np.zeros_like(x)
-            shapes = self._state_shapes(x.shape)
-            (self.GG_L, self.Q_L), (self.GG_R, self.Q_R) = (
-                ((1 - beta_s) * gg, _eigenbasis((1 - beta_s) * gg)) if rotate
-                else (np.zeros(shapes[name], x.dtype), np.broadcast_to(np.eye(shapes[name][-1], dtype=x.dtype),
-                                                                       shapes[name]).copy())
-                for gg, rotate, name in ((g @ _t(g), rotated[0], "GG_L"), (_t(g) @ g, rotated[1], "GG_R")))
+            (self.GG_L, self.Q_L), (self.GG_R, self.Q_R) = (self._first_basis(g, side, beta_s) for side in (0, 1))
             return
         k = self.t - 1
         Q_L, Q_R = self.Q_L, self.Q_R
@@ -258,6 +255,16 @@ class SOAP(_Kronecker):
             if rotated[1]:
                 order, self.Q_R = self._power_step(self.GG_R, Q_R)
                 self.v = np.take_along_axis(self.v, order[..., None, :], axis=-1)
+
+    def _first_basis(self, g, side, beta_s):
+        """(G, Q) at t = 1 for the rows (side 0) or the columns (side 1): G = (1 − β_s) g gᵀ (or gᵀ g) and its
+        eigenbasis; for a side longer than max_precondition_dim, zero and the identity."""
+        n = g.shape[side - 2]
+        if n > self.max_precondition_dim:
+            eye = np.broadcast_to(np.eye(n, dtype=g.dtype), g.shape[:-2] + (n, n))
+            return np.zeros(eye.shape, g.dtype), eye.copy()
+        gg = (1 - beta_s) * (g @ _t(g) if side == 0 else _t(g) @ g)
+        return gg, _eigenbasis(gg)
 
     def _power_step(self, gg, q):
         """One power-iteration step on the basis q of gg: (order of its columns by decreasing Rayleigh quotient
