@@ -11,7 +11,7 @@ import pytest
 import descent
 from descent import (buggy, curvature, data, diagnostics, evidence, ewma, experiments, functions, layers, linear,
                      newton, nn, noisy, quadratic, schedules)
-from descent.optimizers import adaptive, base, sgd
+from descent.optimizers import adam_variants, adaptive, base, sgd
 from descent.optimizers import newton as newton_optimizer
 from descent.trajectory import run, steps_on_stream
 
@@ -86,6 +86,19 @@ TABLE = [
     ("RMSPropStepWithV(lr=0)", lambda: buggy.RMSPropStepWithV(lr=0), ValueError, r"lr must be > 0; got 0"),
     ("AdamWrittenBack(eps_inside_sqrt='no')", lambda: buggy.AdamWrittenBack(eps_inside_sqrt="no"), TypeError,
      r"eps_inside_sqrt must be True or False; got 'no'"),
+    ("NAdam(momentum_decay=-1)", lambda: descent.NAdam(momentum_decay=-1), ValueError,
+     r"momentum_decay must be >= 0; got -1"),
+    ("NAdam(decoupled_weight_decay='yes')", lambda: descent.NAdam(decoupled_weight_decay="yes"), TypeError,
+     r"decoupled_weight_decay must be True or False; got 'yes'"),
+    ("RAdam(beta2=1)", lambda: descent.RAdam(beta2=1), ValueError, r"beta2 must be in \[0, 1\); got 1"),
+    ("Adamax(eps=0)", lambda: descent.Adamax(eps=0), ValueError, r"eps must be > 0; got 0"),
+    ("nadam_momentum(t=-1)", lambda: adam_variants.nadam_momentum(-1), ValueError, r"t must be >= 0; got -1"),
+    ("nadam_momentum(beta1='0.9')", lambda: adam_variants.nadam_momentum(1, "0.9"), TypeError,
+     rf"beta1 {REAL}; got '0.9'"),
+    ("radam_rectifier(t=0)", lambda: adam_variants.radam_rectifier(0), ValueError,
+     r"t must be >= 1 \(the first step is t = 1\); got 0"),
+    ("radam_rectifier(beta2=1.5)", lambda: adam_variants.radam_rectifier(6, 1.5), ValueError,
+     r"beta2 must be in \[0, 1\); got 1.5"),
     # optimizers: step
     ("Optimizer.step with a text gradient", lambda: descent.SGD().step(X2, np.array(["a", "b"])), TypeError,
      rf"grad {REAL}; got an array of dtype <U1 and shape \(2,\)"),
@@ -445,7 +458,7 @@ TABLE = [
 
 # result records, built by the package, not by learners
 RECORDS = {"Trajectory", "Endpoints", "Weather", "Split", "History", "Interval", "Paired"}
-MODULES = (descent.optimizers, base, sgd, adaptive, newton_optimizer, schedules, ewma, descent.trajectory, functions,
+MODULES = (descent.optimizers, base, sgd, adaptive, adam_variants, newton_optimizer, schedules, ewma, descent.trajectory, functions,
            quadratic, noisy, linear, newton, data, nn, experiments, evidence, buggy, curvature, layers, diagnostics)
 
 

@@ -37,6 +37,10 @@ OPTIMIZERS = {
     "RMSProp centred": lambda: descent.RMSProp(lr=schedules.CosineRestarts(0.1, 2, 2), centered=True, momentum=0.9),
     "AMSGrad": lambda: descent.AdamW(lr=schedules.Lambda(0.1, lambda t: 0.9**t), amsgrad=True, maximize=True),
     "Adam plateau": lambda: descent.Adam(lr=schedules.ReduceOnPlateau(0.1), amsgrad=True),
+    "NAdam": lambda: descent.NAdam(lr=0.1, weight_decay=0.1, momentum_decay=0.04, maximize=True),
+    "NAdamW sweep": lambda: descent.NAdam(lr=np.array([[0.1], [0.2]]), weight_decay=0.1, decoupled_weight_decay=True),
+    "RAdam": lambda: descent.RAdam(lr=schedules.Cosine(0.1, 10), beta2=np.array([[0.6], [0.999]])),
+    "Adamax": lambda: descent.Adamax(lr=0.1, weight_decay=0.1, maximize=True),
 }
 SCHEDULES = [schedules.Constant(0.1), schedules.InverseTime(0.1, 0.5), schedules.Exponential(0.1, 0.9),
              schedules.Step(0.1, 0.5, 3), schedules.Cosine(0.1, 10, 0.01), schedules.Warmup(schedules.Constant(1.0), 4),

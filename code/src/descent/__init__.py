@@ -1,7 +1,7 @@
 """descent: the code of the course book *Optimization for Deep Learning*.
 
 Each module belongs to the chapter that introduces it: ``functions`` and ``run`` (1), ``nn`` and ``data`` (2, 3),
-``ewma`` (4), ``optimizers`` (1, 5–7, 10), ``schedules`` (8), ``plots`` (all), ``checks`` (exercises),
+``ewma`` (4), ``optimizers`` (1, 5–7, 10, 15), ``schedules`` (8), ``plots`` (all), ``checks`` (exercises),
 ``evidence`` (multi-seed intervals and paired comparisons: the book's evidence standard) and ``experiments`` (11);
 for networks as they are trained today: ``curvature`` (Hessian-vector products, λ_max), ``layers`` (batch and layer
 normalisation, residual connections) and ``diagnostics`` (gradient check, update ratios, dead units).
@@ -9,11 +9,13 @@ normalisation, residual connections) and ``diagnostics`` (gradient check, update
 
 from . import checks, curvature, data, diagnostics, evidence, ewma, experiments, functions, layers, nn, notebook
 from . import optimizers, plots, schedules
-from .optimizers import SGD, AdaGrad, Adam, AdamW, HeavyBall, Momentum, Nesterov, Newton, RMSProp, clip_by_norm
+from .optimizers import SGD, AdaGrad, Adam, Adamax, AdamW, HeavyBall, Momentum, NAdam, Nesterov, Newton, RAdam, RMSProp
+from .optimizers import clip_by_norm
 from .trajectory import Trajectory, run
 
 __all__ = [
     "SGD", "Momentum", "Nesterov", "HeavyBall", "AdaGrad", "RMSProp", "Adam", "AdamW", "Newton", "clip_by_norm",
+    "NAdam", "RAdam", "Adamax",
     "run", "Trajectory", "checks", "curvature", "data", "diagnostics", "evidence", "ewma", "experiments", "functions",
     "layers", "nn", "notebook", "optimizers", "plots", "schedules",
 ]
