@@ -37,6 +37,9 @@ OPTIMIZERS = {
     "RMSProp centred": lambda: descent.RMSProp(lr=schedules.CosineRestarts(0.1, 2, 2), centered=True, momentum=0.9),
     "AMSGrad": lambda: descent.AdamW(lr=schedules.Lambda(0.1, lambda t: 0.9**t), amsgrad=True, maximize=True),
     "Adam plateau": lambda: descent.Adam(lr=schedules.ReduceOnPlateau(0.1), amsgrad=True),
+    "Adafactor": lambda: descent.Adafactor(lr=0.1, weight_decay=0.1, maximize=True),
+    "Lion": lambda: descent.Lion(lr=schedules.Cosine(0.1, 10), weight_decay=0.1, decoupled_weight_decay=True),
+    "Muon": lambda: descent.Muon(lr=0.1, adjust_lr_fn="match_rms_adamw"),
 }
 SCHEDULES = [schedules.Constant(0.1), schedules.InverseTime(0.1, 0.5), schedules.Exponential(0.1, 0.9),
              schedules.Step(0.1, 0.5, 3), schedules.Cosine(0.1, 10, 0.01), schedules.Warmup(schedules.Constant(1.0), 4),

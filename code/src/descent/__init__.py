@@ -9,11 +9,13 @@ normalisation, residual connections) and ``diagnostics`` (gradient check, update
 
 from . import checks, curvature, data, diagnostics, evidence, ewma, experiments, functions, layers, nn, notebook
 from . import optimizers, plots, schedules
-from .optimizers import SGD, AdaGrad, Adam, AdamW, HeavyBall, Momentum, Nesterov, Newton, RMSProp, clip_by_norm
+from .optimizers import SGD, AdaGrad, Adafactor, Adam, AdamW, HeavyBall, Layerwise, Lion, Momentum, Muon, Nesterov
+from .optimizers import Newton, RMSProp, clip_by_norm
 from .trajectory import Trajectory, run
 
 __all__ = [
     "SGD", "Momentum", "Nesterov", "HeavyBall", "AdaGrad", "RMSProp", "Adam", "AdamW", "Newton", "clip_by_norm",
+    "Adafactor", "Lion", "Muon", "Layerwise",
     "run", "Trajectory", "checks", "curvature", "data", "diagnostics", "evidence", "ewma", "experiments", "functions",
     "layers", "nn", "notebook", "optimizers", "plots", "schedules",
 ]
