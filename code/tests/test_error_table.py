@@ -11,7 +11,8 @@ import pytest
 import descent
 from descent import (buggy, curvature, data, diagnostics, evidence, ewma, experiments, functions, layers, linear,
                      newton, nn, noisy, quadratic, schedules)
-from descent.optimizers import adam_variants, adaptive, base, sgd
+from descent.optimizers import (Layerwise, adam_variants, adaptive, base, factored, layerwise, newton_schulz,
+                               orthogonal, sgd, sign)
 from descent.optimizers import newton as newton_optimizer
 from descent.trajectory import run, steps_on_stream
 
@@ -99,6 +100,30 @@ TABLE = [
      r"t must be >= 1 \(the first step is t = 1\); got 0"),
     ("radam_rectifier(beta2=1.5)", lambda: adam_variants.radam_rectifier(6, 1.5), ValueError,
      r"beta2 must be in \[0, 1\); got 1.5"),
+    ("Adafactor(eps=1e-3)", lambda: descent.Adafactor(eps=1e-3), TypeError,
+     r"eps must be a pair \(eps1, eps2\), eps1 None or a number > 0; got 0.001"),
+    ("Adafactor(beta2_decay=0.8)", lambda: descent.Adafactor(beta2_decay=0.8), ValueError,
+     r"beta2_decay must be <= 0 \(the weight of the new g² is t\*\*beta2_decay\); got 0.8"),
+    ("Lion(beta2=1)", lambda: descent.Lion(beta2=1), ValueError, r"beta2 must be in \[0, 1\); got 1"),
+    ("Muon(adjust_lr_fn='adamw')", lambda: descent.Muon(adjust_lr_fn="adamw"), ValueError,
+     r"adjust_lr_fn must be 'original' or 'match_rms_adamw'; got 'adamw'"),
+    ("Muon.step on a vector", lambda: descent.Muon().step(X2, X2), ValueError,
+     r"x must be a matrix, or a stack of matrices, shape \(\.\.\., n, m\): Muon orthogonalises matrices .*; "
+     r"got shape \(2,\)"),
+    ("newton_schulz(a vector)", lambda: newton_schulz(X2), ValueError,
+     r"X must be a non-empty matrix, or a stack of matrices, shape \(\.\.\., n, m\); got an array of dtype float64 and shape \(2,\)"),
+    ("newton_schulz(coefficients=(3, 4))", lambda: newton_schulz(np.eye(2), coefficients=(3, 4)), TypeError,
+     r"coefficients must be three numbers \(a, b, c\); got \(3, 4\)"),
+    ("Layerwise(net=a list)", lambda: Layerwise([1.0], descent.Muon(), descent.AdamW()), TypeError,
+     r"net must be a descent.nn.MLP \(or a network built on it\); got \[1.0\]"),
+    ("Layerwise(others=the class)", lambda: Layerwise(NET, descent.Muon(), descent.AdamW), TypeError,
+     r"others must be a descent optimizer instance such as descent.AdamW\(\); got the class AdamW"),
+    ("Layerwise.step with x of another shape", lambda: Layerwise(NET, descent.Muon(), descent.AdamW()).step(X2, X2),
+     ValueError, r"x must have the shape of net.theta, \(26,\); got shape \(2,\)"),
+    ("Layerwise.load_state_dict(another optimizer's)", lambda: Layerwise(NET, descent.Muon(), descent.AdamW())
+     .load_state_dict(descent.SGD().state_dict()), ValueError,
+     r"state_dict must be a dict with the keys 'optimizer', 'matrices', 'others', as Layerwise.state_dict\(\) "
+     r"returns; got \{'optimizer': 'SGD'"),
     # optimizers: step
     ("Optimizer.step with a text gradient", lambda: descent.SGD().step(X2, np.array(["a", "b"])), TypeError,
      rf"grad {REAL}; got an array of dtype <U1 and shape \(2,\)"),
@@ -458,8 +483,9 @@ TABLE = [
 
 # result records, built by the package, not by learners
 RECORDS = {"Trajectory", "Endpoints", "Weather", "Split", "History", "Interval", "Paired"}
-MODULES = (descent.optimizers, base, sgd, adaptive, adam_variants, newton_optimizer, schedules, ewma, descent.trajectory, functions,
-           quadratic, noisy, linear, newton, data, nn, experiments, evidence, buggy, curvature, layers, diagnostics)
+MODULES = (descent.optimizers, base, sgd, adaptive, adam_variants, factored, sign, orthogonal, layerwise,
+           newton_optimizer, schedules, ewma, descent.trajectory, functions, quadratic, noisy, linear, newton, data,
+           nn, experiments, evidence, buggy, curvature, layers, diagnostics)
 
 
 @pytest.mark.parametrize("label, call, error, pattern", TABLE, ids=[row[0] for row in TABLE])

@@ -41,6 +41,9 @@ OPTIMIZERS = {
     "NAdamW sweep": lambda: descent.NAdam(lr=np.array([[0.1], [0.2]]), weight_decay=0.1, decoupled_weight_decay=True),
     "RAdam": lambda: descent.RAdam(lr=schedules.Cosine(0.1, 10), beta2=np.array([[0.6], [0.999]])),
     "Adamax": lambda: descent.Adamax(lr=0.1, weight_decay=0.1, maximize=True),
+    "Adafactor": lambda: descent.Adafactor(lr=0.1, weight_decay=0.1, maximize=True),
+    "Lion": lambda: descent.Lion(lr=schedules.Cosine(0.1, 10), weight_decay=0.1, decoupled_weight_decay=True),
+    "Muon": lambda: descent.Muon(lr=0.1, adjust_lr_fn="match_rms_adamw"),
 }
 SCHEDULES = [schedules.Constant(0.1), schedules.InverseTime(0.1, 0.5), schedules.Exponential(0.1, 0.9),
              schedules.Step(0.1, 0.5, 3), schedules.Cosine(0.1, 10, 0.01), schedules.Warmup(schedules.Constant(1.0), 4),

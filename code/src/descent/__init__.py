@@ -9,13 +9,14 @@ normalisation, residual connections) and ``diagnostics`` (gradient check, update
 
 from . import checks, curvature, data, diagnostics, evidence, ewma, experiments, functions, layers, nn, notebook
 from . import optimizers, plots, schedules
-from .optimizers import SGD, AdaGrad, Adam, Adamax, AdamW, HeavyBall, Momentum, NAdam, Nesterov, Newton, RAdam, RMSProp
-from .optimizers import clip_by_norm
+from .optimizers import SGD, AdaGrad, Adafactor, Adam, Adamax, AdamW, HeavyBall, Layerwise, Lion, Momentum, Muon
+from .optimizers import NAdam, Nesterov, Newton, RAdam, RMSProp, clip_by_norm
 from .trajectory import Trajectory, run
 
 __all__ = [
     "SGD", "Momentum", "Nesterov", "HeavyBall", "AdaGrad", "RMSProp", "Adam", "AdamW", "Newton", "clip_by_norm",
     "NAdam", "RAdam", "Adamax",
+    "Adafactor", "Lion", "Muon", "Layerwise",
     "run", "Trajectory", "checks", "curvature", "data", "diagnostics", "evidence", "ewma", "experiments", "functions",
     "layers", "nn", "notebook", "optimizers", "plots", "schedules",
 ]
