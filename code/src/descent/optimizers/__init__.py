@@ -1,6 +1,7 @@
 r"""First- and second-order optimizers (chapters 1, 5–7, 10), in the book's notation, one module per family:
 :mod:`~descent.optimizers.base` (the interface), :mod:`~descent.optimizers.sgd` (gradient descent and momentum),
-:mod:`~descent.optimizers.adaptive` (AdaGrad, RMSProp, Adam, AdamW), :mod:`~descent.optimizers.newton`.
+:mod:`~descent.optimizers.adaptive` (AdaGrad, RMSProp, Adam, AdamW), :mod:`~descent.optimizers.newton`,
+:mod:`~descent.optimizers.schedule_free` (Schedule-Free SGD and AdamW, chapter 17).
 
 Notation: θ parameters, g_t = ∇f(θ_{t−1}) the gradient, t = 1, 2, … the step, α the learning rate (``lr``),
 β decay rates, ε a small constant. Every optimizer has the same small interface::
@@ -26,7 +27,8 @@ state and the step count ``t`` are as before. ``t`` can be set, e.g. to start Ad
 from .adaptive import AdaGrad, Adam, AdamW, RMSProp
 from .base import Optimizer, clip_by_norm
 from .newton import Newton
+from .schedule_free import ScheduleFreeAdamW, ScheduleFreeSGD
 from .sgd import SGD, HeavyBall, Momentum, Nesterov
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "HeavyBall", "AdaGrad", "RMSProp", "Adam", "AdamW", "Newton",
-           "clip_by_norm"]
+           "ScheduleFreeSGD", "ScheduleFreeAdamW", "clip_by_norm"]
