@@ -1,4 +1,7 @@
-r"""Learning-rate schedules (chapter 8 and the part on training at scale).
+r"""Learning-rate schedules (chapter 8 and the part on training at scale, chapter 17), one module per family:
+:mod:`~descent.schedules.base` (the interface, Constant, Lambda), :mod:`~descent.schedules.decay`,
+:mod:`~descent.schedules.cosine`, :mod:`~descent.schedules.phases` (warm-up, WSD, SWALR) and
+:mod:`~descent.schedules.plateau`.
 
 A schedule is a callable ``lr(t)`` giving the learning rate of step ``t = 0, 1, 2, …`` (the first update uses
 ``t = 0``). Any optimizer accepts one as its ``lr``. ``t`` may be an array, so a schedule plots in one call, and
@@ -17,6 +20,8 @@ CosineRestarts   the cosine over periods T₀, T₀m, T₀m², …        Cosine
 Polynomial       α₀ (1 − min(t, T)/T)^p                          PolynomialLR(total_iters=T, power=p)
 OneCycle         up from α_max/25 to α_max, down to α_max/2.5e5  OneCycleLR(max_lr, total_steps), rate only
 Warmup           α₀ · min(1, (t + 1)/w), then any schedule       LinearLR(start_factor=1/w) + chain
+WSD              warm-up, α₀ held, a short cool-down to r·α₀     (pytorch_optimizer.get_wsd_schedule)
+SWALR            from α₀ to α_swa over A steps, then α_swa       swa_utils.SWALR(swa_lr, anneal_epochs=A)
 Lambda           α₀ · fn(t) for a function fn of the step        LambdaLR(lr_lambda=fn)
 ReduceOnPlateau  α cut by γ when a metric stops improving        ReduceLROnPlateau (``observe(metric)``)
 ===============  ==============================================  ==============================================
@@ -49,6 +54,7 @@ SCHEDULES = {
     "cosine_restarts": CosineRestarts,
     "polynomial": Polynomial,
     "one_cycle": OneCycle,
+    "wsd": WSD,
 }
 
 
