@@ -4,7 +4,8 @@ r"""First- and second-order optimizers (chapters 1, 5–7, 10), in the book's no
 beyond Adam: :mod:`~descent.optimizers.adam_variants` (NAdam, RAdam, Adamax; chapter 15),
 :mod:`~descent.optimizers.factored` (Adafactor), :mod:`~descent.optimizers.sign` (Lion),
 :mod:`~descent.optimizers.orthogonal` (Muon, newton_schulz) and :mod:`~descent.optimizers.layerwise`
-(Layerwise: one optimizer for the weight matrices of a network, another for the rest; chapter 16).
+(Layerwise: one optimizer for the weight matrices of a network, another for the rest; chapter 16);
+:mod:`~descent.optimizers.schedule_free` (Schedule-Free SGD and AdamW, chapter 17).
 
 Notation: θ parameters, g_t = ∇f(θ_{t−1}) the gradient, t = 1, 2, … the step, α the learning rate (``lr``),
 β decay rates, ε a small constant. Every optimizer has the same small interface::
@@ -34,9 +35,10 @@ from .factored import Adafactor
 from .layerwise import Layerwise
 from .newton import Newton
 from .orthogonal import Muon, newton_schulz
+from .schedule_free import ScheduleFreeAdamW, ScheduleFreeSGD
 from .sgd import SGD, HeavyBall, Momentum, Nesterov
 from .sign import Lion
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "HeavyBall", "AdaGrad", "RMSProp", "Adam", "AdamW", "Newton",
            "clip_by_norm", "NAdam", "RAdam", "Adamax", "nadam_momentum", "radam_rectifier", "Adafactor", "Lion",
-           "Muon", "newton_schulz", "Layerwise"]
+           "Muon", "newton_schulz", "Layerwise", "ScheduleFreeSGD", "ScheduleFreeAdamW"]
