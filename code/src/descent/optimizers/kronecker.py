@@ -66,22 +66,19 @@ class _Kronecker(Optimizer):
 
     def _state_shapes(self, shape):
         """The shape of each state array for θ of `shape`: θ's own, (..., n, n) for the rows, (..., m, m) for the
-        columns."""
-        lead, (n, m) = shape[:-2], shape[-2:]
-        return {name: {"matrix": shape, "rows": lead + (n, n), "columns": lead + (m, m)}[side]
+        columns (None for a θ with fewer than two axes, which has no such state)."""
+        if len(shape) < 2:
+            return dict.fromkeys(self.slots)
+        lead, (n, m) = tuple(shape[:-2]), tuple(shape[-2:])
+        return {name: {"matrix": lead + (n, m), "rows": lead + (n, n), "columns": lead + (m, m)}[side]
                 for name, side in self.sides.items() if name in self.slots}
 
-    def _param_shape(self, arrays):
-        rows, columns = (arrays[name] for name in self.statistics)
-        shape = rows.shape[:-1] + columns.shape[-1:]
-        if len(shape) < 2 or 0 in shape:
-            raise ValueError("state_dict['state'] must hold the state of a non-empty matrix of shape (..., n, m); "
-                             f"got arrays of shapes {[a.shape for a in arrays.values()]}")
-        for name, expected in self._state_shapes(shape).items():
-            if arrays[name].shape != expected:
-                raise ValueError(f"state_dict['state'][{name!r}] must have shape {expected}, for θ of shape {shape}; "
-                                 f"got {_args.describe(arrays[name])}")
-        return shape
+    def _parameter_shape(self, arrays):
+        """(..., n, m) from the row statistic (..., n, n) and the column statistic (..., m, m); None if missing."""
+        rows, columns = (arrays.get(name) for name in self.statistics)
+        if rows is None or columns is None or min(rows.ndim, columns.ndim) < 2:
+            return None
+        return rows.shape[:-1] + columns.shape[-1:]
 
 
 class Shampoo(_Kronecker):
