@@ -69,14 +69,28 @@ class Case:
 
 
 def cases():
-    torch_optim = torch.optim if torch is not None else None
-    soap, shampoo = (_reference("pytorch_optimizer", name) for name in ("SOAP", "Shampoo"))
-    loop = {"foreach": False}
+    o = torch.optim if torch is not None else None
+    lion, soap, shampoo = (_reference(module, name) for module, name in (
+        ("lion_pytorch", "Lion"), ("pytorch_optimizer", "SOAP"), ("pytorch_optimizer", "Shampoo")))
+    sf_adamw, sf_sgd = (_reference("schedulefree", name) for name in ("AdamWScheduleFree", "SGDScheduleFree"))
+    loop = {"foreach": False}  # the for-loop code path of the references that have two
+    few = (None, "step", "step", "step")  # the slow ones: a warm-up and three steps
     return [
-        Case("Adam", "torch.optim.Adam", optimizers.Adam,
-             torch_optim and (lambda ps: torch_optim.Adam(ps, **loop))),
+        Case("Adam", "torch.optim.Adam", optimizers.Adam, o and (lambda ps: o.Adam(ps, **loop))),
         Case("AMSGrad", "torch.optim.Adam(amsgrad=True)", lambda: optimizers.Adam(amsgrad=True),
-             torch_optim and (lambda ps: torch_optim.Adam(ps, amsgrad=True, **loop))),
+             o and (lambda ps: o.Adam(ps, amsgrad=True, **loop))),
+        Case("NAdam", "torch.optim.NAdam", optimizers.NAdam, o and (lambda ps: o.NAdam(ps, **loop))),
+        Case("RAdam", "torch.optim.RAdam", optimizers.RAdam, o and (lambda ps: o.RAdam(ps, **loop)),
+             (None,) + ("steps 2–5 (not rectified)",) * 4 + (None,) + ("steps 7–11 (rectified)",) * 5),
+        Case("Adamax", "torch.optim.Adamax", optimizers.Adamax, o and (lambda ps: o.Adamax(ps, **loop))),
+        Case("Adafactor", "torch.optim.Adafactor", optimizers.Adafactor,
+             o and (lambda ps: o.Adafactor(ps, **loop))),
+        Case("Lion", "lion_pytorch.Lion", optimizers.Lion, lion),
+        Case("Muon", "torch.optim.Muon", optimizers.Muon, o and o.Muon, few),
+        Case("Schedule-Free AdamW", "schedulefree.AdamWScheduleFree", optimizers.ScheduleFreeAdamW,
+             sf_adamw and (lambda ps: sf_adamw(ps, **loop)), train=True),
+        Case("Schedule-Free SGD", "schedulefree.SGDScheduleFree", optimizers.ScheduleFreeSGD,
+             sf_sgd and (lambda ps: sf_sgd(ps, **loop)), train=True),
         Case("Shampoo (inverse roots every 3rd step)", "pytorch_optimizer.Shampoo",
              lambda: optimizers.Shampoo(preconditioning_compute_steps=3),
              shampoo and (lambda ps: shampoo(ps, preconditioning_compute_steps=3)),
@@ -163,9 +177,10 @@ def bench_modern(cfg):
              "(state and temporaries; Linux VmHWM).",
              "Shampoo and SOAP are timed with a short refresh period so that one run shows both kinds of step: "
              "at their defaults Shampoo takes new inverse roots every step (f = 1) and SOAP refreshes its basis "
-             "every 10th step. Their state grows with n² + m², not with n·m: 8(n² + m²)/(nm) = 23.2 B/param of "
-             "statistics at 2000 × 5000, plus the full-size arrays (SOAP's m and v; Shampoo's momentum buffer, "
-             "which the reference keeps even without momentum and descent only with it)."]
+             "every 10th step. Their state grows with n² + m², not with n·m: two statistics and two rotations or "
+             f"roots take 8(n² + m²)/(nm) = {8 * (shape[0] ** 2 + shape[1] ** 2) / n:.1f} B/param here, plus the "
+             "full-size arrays (SOAP's m and v; Shampoo's momentum buffer, which the reference keeps even without "
+             "momentum and descent only with it)."]
     if missing:
         notes.append("Not installed, so not compared: " + ", ".join(missing) + ".")
     return {"id": "modern", "title": f"Optimizers beyond Adam: one step on {n / 1e6:g} M float32 parameters "
