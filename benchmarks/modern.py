@@ -21,6 +21,7 @@ import argparse
 import gc
 import importlib.util
 import json
+import os
 import pathlib
 import time
 from dataclasses import dataclass
@@ -157,6 +158,7 @@ def bench_modern(cfg):
         return make
 
     rows, missing = [], []
+    measured = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "load_average_start": os.getloadavg()}
     if torch is not None:
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
@@ -171,6 +173,7 @@ def bench_modern(cfg):
             rows.append(row)
     if torch is not None:
         torch.set_num_threads(threads)
+    measured["load_average_end"] = os.getloadavg()
     notes = [f"CPU time of one step on a {shape[0]} × {shape[1]} float32 parameter, one thread on both sides, the "
              "references' for-loop path; the median of the steps of each kind after a warm-up step. State: bytes "
              "kept between steps per parameter; peak: the largest extra resident memory of the run per parameter "
@@ -185,7 +188,7 @@ def bench_modern(cfg):
         notes.append("Not installed, so not compared: " + ", ".join(missing) + ".")
     return {"id": "modern", "title": f"Optimizers beyond Adam: one step on {n / 1e6:g} M float32 parameters "
                                      f"({shape[0]} × {shape[1]}) against the reference implementations",
-            "rows": rows, "targets": [], "notes": notes}
+            "measured": measured, "rows": rows, "targets": [], "notes": notes}
 
 
 if __name__ == "__main__":

@@ -591,6 +591,10 @@ def markdown(results):
         elif section["id"] == "book":
             lines += _book_lines(section)
         elif section["id"] == "modern":
+            when = section["measured"]
+            lines += [f"Measured on {when['date']}; load average {when['load_average_start'][0]:.1f} at the start "
+                      f"and {when['load_average_end'][0]:.1f} at the end of this part (CPU times, which other jobs "
+                      "inflate less than wall-clock times).", ""]
             lines += _table(["optimizer", "reference", "step", "descent (ms)", "reference (ms)",
                              "descent / reference", "state B/param: descent, reference",
                              "peak B/param: descent, reference"], _modern_rows(rows))
