@@ -4,11 +4,12 @@ Each module belongs to the chapter that introduces it: ``functions`` and ``run``
 ``ewma`` (4), ``optimizers`` (1, 5–7, 10, 15), ``schedules`` (8), ``plots`` (all), ``checks`` (exercises),
 ``evidence`` (multi-seed intervals and paired comparisons: the book's evidence standard) and ``experiments`` (11);
 for networks as they are trained today: ``curvature`` (Hessian-vector products, λ_max), ``layers`` (batch and layer
-normalisation, residual connections) and ``diagnostics`` (gradient check, update ratios, dead units).
+normalisation, residual connections) and ``diagnostics`` (gradient check, update ratios, dead units); beyond
+Adam: ``online`` (online convex optimisation and regret, 15).
 """
 
 from . import checks, curvature, data, diagnostics, evidence, ewma, experiments, functions, layers, nn, notebook
-from . import optimizers, plots, schedules
+from . import online, optimizers, plots, schedules
 from .optimizers import SGD, AdaGrad, Adam, Adamax, AdamW, HeavyBall, Momentum, NAdam, Nesterov, Newton, RAdam, RMSProp
 from .optimizers import clip_by_norm
 from .trajectory import Trajectory, run
@@ -17,6 +18,6 @@ __all__ = [
     "SGD", "Momentum", "Nesterov", "HeavyBall", "AdaGrad", "RMSProp", "Adam", "AdamW", "Newton", "clip_by_norm",
     "NAdam", "RAdam", "Adamax",
     "run", "Trajectory", "checks", "curvature", "data", "diagnostics", "evidence", "ewma", "experiments", "functions",
-    "layers", "nn", "notebook", "optimizers", "plots", "schedules",
+    "layers", "nn", "notebook", "online", "optimizers", "plots", "schedules",
 ]
 __version__ = "0.1.0"
