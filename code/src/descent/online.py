@@ -11,6 +11,8 @@ projection in any norm weighted by a positive diagonal matrix (the box is a prod
 projection Reddi et al. (2018) use for Adam and AMSGrad. Everything is vectorised over leading axes of x.
 """
 
+import copy
+
 import numpy as np
 
 from . import _args
@@ -73,6 +75,9 @@ class LogisticStream:
         """(f_t(θ), ∇f_t(θ)) for step t = 1, …, T: the log-loss of example t (shaped like θ's leading axes) and
         its gradient (shaped like θ)."""
         x, y = self.X[t - 1], self.y[t - 1]
+        if np.shape(theta)[-1:] != x.shape[-1:]:
+            raise ValueError(f"theta must have shape (..., {x.shape[-1]}), one weight per feature; got "
+                             f"{_args.describe(theta)}")
         z = np.sum(theta * x, axis=-1)
         return np.logaddexp(0.0, z) - y * z, (1 / (1 + np.exp(-z)) - y)[..., None] * x
 
@@ -113,7 +118,8 @@ def play(opt, losses, x0, steps, bound=None, iterates=False):
 
     Returns the losses paid, f_1(x_1), …, f_T(x_T), an array of shape (steps, …); with ``iterates=True`` also
     x_1, …, x_{T+1}, shape (steps + 1, *x0.shape). The optimizer is reset first; its hyper-parameters may
-    broadcast against x0 (a sweep).
+    broadcast against x0 (a sweep). If the game raises (a bad argument, or losses that do not fit x0), the
+    optimizer is restored as it was.
     """
     _args.optimizer("opt", opt)
     if not callable(losses) or isinstance(losses, type):
@@ -124,6 +130,16 @@ def play(opt, losses, x0, steps, bound=None, iterates=False):
     iterates = _args.flag("iterates", iterates)
     high = getattr(losses, "high", np.inf) if bound is None else _args.positive("bound", bound)
     low = getattr(losses, "low", -np.inf) if bound is None else -high
+    saved = copy.deepcopy(vars(opt))
+    try:
+        return _play(opt, losses, x, steps, low, high, iterates)
+    except (TypeError, ValueError):
+        vars(opt).clear()
+        vars(opt).update(saved)
+        raise
+
+
+def _play(opt, losses, x, steps, low, high, iterates):
     opt.reset()
     xs = [x] if iterates else None
     paid = []
