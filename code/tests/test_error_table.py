@@ -10,7 +10,7 @@ import pytest
 
 import descent
 from descent import (averaging, batch_size, buggy, curvature, data, diagnostics, evidence, ewma, experiments,
-                     functions, layers, linear, newton, nn, noisy, quadratic, schedules)
+                     functions, layers, linear, newton, nn, noisy, online, quadratic, schedules)
 from descent.optimizers import (Layerwise, adam_variants, adaptive, base, factored, layerwise, newton_schulz,
                                kronecker, orthogonal, schedule_free, sgd, sign)
 from descent.optimizers import newton as newton_optimizer
@@ -146,6 +146,26 @@ TABLE = [
      .load_state_dict(descent.SGD().state_dict()), ValueError,
      r"state_dict must be a dict with the keys 'optimizer', 'matrices', 'others', as Layerwise.state_dict\(\) "
      r"returns; got \{'optimizer': 'SGD'"),
+    ("LinearLosses(C=0)", lambda: online.LinearLosses(0), ValueError, r"C must be > 0; got 0"),
+    ("LinearLosses(period=1)", lambda: online.LinearLosses(3, period=1), ValueError,
+     r"period must be an integer >= 2; got 1"),
+    ("LogisticStream(X of one axis)", lambda: online.LogisticStream(np.ones(3), np.ones(3)), ValueError,
+     r"X must be a non-empty \(T, d\) or \(T, …, d\) array of examples; got an array of dtype float64 and shape \(3,\)"),
+    ("LogisticStream(y = 2)", lambda: online.LogisticStream(np.ones((2, 3)), [0, 2]), ValueError,
+     r"y must hold labels 0 or 1 of shape \(2,\); got \[0, 2\]"),
+    ("sparse_features(steps=0)", lambda: online.sparse_features(0, 3), ValueError,
+     r"steps must be an integer >= 1; got 0"),
+    ("project(low > high)", lambda: online.project(X2, 1.0, -1.0), ValueError,
+     r"low and high must be numbers with low <= high \(±inf allowed\); got low=1.0, high=-1.0"),
+    ("play(a list for losses)", lambda: online.play(descent.SGD(), [1.0], [0.0], 3), TypeError,
+     r"losses must be online losses, \(t, x\) -> \(f_t\(x\), ∇f_t\(x\)\), such as "),
+    ("play(steps=0)", lambda: online.play(descent.SGD(), online.LinearLosses(3), [0.0], 0), ValueError,
+     r"steps must be an integer >= 1; got 0"),
+    ("regret(no comparator for a stream)", lambda: online.regret(
+        online.LogisticStream(np.ones((2, 3)), [0, 1]), np.ones(2)), ValueError,
+     r"comparator must be given for losses other than LinearLosses .*; got None"),
+    ("regret(nothing paid)", lambda: online.regret(online.LinearLosses(3), []), ValueError,
+     r"paid must hold the losses of at least one step \(what play returns\); got \[\]"),
     # optimizers: step
     ("Optimizer.step with a text gradient", lambda: descent.SGD().step(X2, np.array(["a", "b"])), TypeError,
      rf"grad {REAL}; got an array of dtype <U1 and shape \(2,\)"),
@@ -547,7 +567,7 @@ MODULES = (descent.optimizers, base, sgd, adaptive, adam_variants, factored, sig
            newton_optimizer, schedule_free, schedules, schedules.base, schedules.decay, schedules.cosine,
            schedules.phases, schedules.plateau, averaging, batch_size, ewma, descent.trajectory, functions,
            quadratic, noisy, linear, newton, data, nn, experiments, evidence, buggy, curvature, layers,
-           diagnostics)
+           diagnostics, online)
 
 
 @pytest.mark.parametrize("label, call, error, pattern", TABLE, ids=[row[0] for row in TABLE])

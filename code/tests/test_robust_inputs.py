@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import descent
-from descent import buggy, ewma, functions, schedules
+from descent import buggy, ewma, functions, online, schedules
 from descent.trajectory import steps_on_stream
 
 OPTIMIZERS = {
@@ -240,3 +240,15 @@ def test_the_issue_example_a_complex_gradient_leaves_the_run_intact(name):
     with pytest.raises(TypeError, match="grad must be a real number"):
         opt.step(x, np.array([[1j, 1.0], [1.0, 1.0]]))
     np.testing.assert_array_equal(opt.step(x, x), clean.step(x, x))
+
+
+@settings(max_examples=100)
+@given(name=st.sampled_from(sorted(OPTIMIZERS)),
+       losses=st.sampled_from([online.LinearLosses(3.0), online.LogisticStream(np.eye(3)[[0, 1, 2, 0]], [0, 1, 1, 0]),
+                               lambda t, x: (0.0, np.zeros(5)), lambda t, x: (0.0, 1j * np.asarray(x)), "losses"]),
+       x0=anything(), steps=st.sampled_from([1, 3, 0, 2.5]))
+def test_online_play_either_works_or_leaves_the_optimizer_as_it_was(name, losses, x0, steps):
+    opt = started(name, 1)[0]
+    paid = assert_refused_cleanly(lambda: online.play(opt, losses, x0, steps), opt)
+    if paid is not None:
+        assert len(paid) == steps

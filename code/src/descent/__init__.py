@@ -4,12 +4,13 @@ Each module belongs to the chapter that introduces it: ``functions`` and ``run``
 ``ewma`` (4), ``optimizers`` (1, 5–7, 10, 15), ``schedules`` (8), ``plots`` (all), ``checks`` (exercises),
 ``evidence`` (multi-seed intervals and paired comparisons: the book's evidence standard) and ``experiments`` (11);
 for networks as they are trained today: ``curvature`` (Hessian-vector products, λ_max), ``layers`` (batch and layer
-normalisation, residual connections) and ``diagnostics`` (gradient check, update ratios, dead units); for schedules
-and batch size at scale: ``averaging`` (Polyak–Ruppert, EMA, SWA) and ``batch_size`` (the gradient noise scale).
+normalisation, residual connections) and ``diagnostics`` (gradient check, update ratios, dead units); beyond
+Adam: ``online`` (online convex optimisation and regret, 15), ``averaging`` (Polyak–Ruppert, EMA, SWA) and
+``batch_size`` (the gradient noise scale, 17).
 """
 
 from . import averaging, batch_size, checks, curvature, data, diagnostics, evidence, ewma, experiments, functions
-from . import layers, nn, notebook, optimizers, plots, schedules
+from . import layers, nn, notebook, online, optimizers, plots, schedules
 from .averaging import Averaged
 from .optimizers import SGD, AdaGrad, Adafactor, Adam, Adamax, AdamW, HeavyBall, Layerwise, Lion, Momentum, Muon
 from .optimizers import NAdam, Nesterov, Newton, RAdam, RMSProp, ScheduleFreeAdamW, ScheduleFreeSGD, clip_by_norm
@@ -22,6 +23,6 @@ __all__ = [
     "Adafactor", "Lion", "Muon", "Layerwise", "Shampoo", "SOAP",
     "ScheduleFreeSGD", "ScheduleFreeAdamW", "Averaged", "averaging", "batch_size",
     "run", "Trajectory", "checks", "curvature", "data", "diagnostics", "evidence", "ewma", "experiments", "functions",
-    "layers", "nn", "notebook", "optimizers", "plots", "schedules",
+    "layers", "nn", "notebook", "online", "optimizers", "plots", "schedules",
 ]
 __version__ = "0.1.0"

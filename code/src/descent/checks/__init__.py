@@ -9,6 +9,7 @@ stored instead (scripts/student_edition.py): write them as functions or lambdas 
 
 from . import (
     adam,
+    adam_variants,
     adaptive,
     basics,
     capstone,
@@ -26,6 +27,7 @@ from . import (
     schedules,
 )
 from .adam import check_adam_step
+from .adam_variants import check_amsgrad_step
 from .adaptive import check_adagrad_step, check_rmsprop_step
 from .basics import check_gd_step
 from .capstone import check_pick_best_lr
@@ -47,6 +49,7 @@ CHECKS = {
     "check_activation_grad": gradients.activation_check,
     "check_adagrad_step": adaptive.adagrad_check,
     "check_adam_step": adam.adam_check,
+    "check_amsgrad_step": adam_variants.amsgrad_check,
     "check_batchnorm_backward": layers.batchnorm_backward_check,
     "check_classify_stationary_point": landscapes.classify_check,
     "check_clip_by_norm": landscapes.clip_check,
@@ -75,6 +78,7 @@ __all__ = [
     "check_activation_grad",
     "check_adagrad_step",
     "check_adam_step",
+    "check_amsgrad_step",
     "check_batchnorm_backward",
     "check_classify_stationary_point",
     "check_clip_by_norm",
