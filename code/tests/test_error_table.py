@@ -168,7 +168,7 @@ TABLE = [
      r"after must be a Schedule of t alone .*; got ReduceOnPlateau\("),
     ("make('cosinus')", lambda: schedules.make("cosinus", 0.1), ValueError,
      (r"schedule name must be one of 'constant', 'cosine', 'cosine_restarts', 'exponential', 'inverse_time', "
-      r"'multistep', 'one_cycle', 'polynomial', 'step'; got 'cosinus'")),
+      r"'multistep', 'one_cycle', 'polynomial', 'step', 'wsd'; got 'cosinus'")),
     ("InverseTime(interval=0)", lambda: schedules.InverseTime(0.1, 0.5, interval=0), ValueError,
      r"interval must be an integer >= 1; got 0"),
     ("MultiStep(milestones=10)", lambda: schedules.MultiStep(0.1, 10), TypeError,
@@ -371,6 +371,8 @@ TABLE = [
      r"progress must be True or False; got 'yes'"),
     ("train(grad_norms='no')", lambda: nn.train(NET, descent.SGD(), SPLIT, 1, grad_norms="no"), TypeError,
      r"grad_norms must be True or False; got 'no'"),
+    ("train(after_epoch=0.5)", lambda: nn.train(NET, descent.SGD(), SPLIT, 1, after_epoch=0.5), TypeError,
+     r"after_epoch must be a function of the network, called after each epoch, or None; got 0.5"),
     ("train(every_epoch=1)", lambda: nn.train(NET, descent.SGD(), SPLIT, 1, every_epoch=1), TypeError,
      r"every_epoch must be True or False; got 1"),
     ("train(opt=the class)", lambda: nn.train(NET, descent.SGD, SPLIT, 1), TypeError,
