@@ -157,3 +157,19 @@ def test_bad_arguments():
         descent.Averaged(descent.SGD(), decay=1.0)
     with pytest.raises(ValueError, match="start must be an integer >= 1"):
         descent.Averaged(descent.SGD(), start=0)
+
+
+def test_train_calls_after_epoch_once_per_epoch_and_feeds_a_plateau_schedule():
+    split = data.digits(seed=0)
+    net = nn.MLP([64, 8, 10], seed=0)
+    plateau = schedules.ReduceOnPlateau(1.0, patience=0, gamma=0.5)
+    seen = []
+
+    def observe(net):
+        seen.append(net.loss_and_grad(split.X_test, split.y_test)[0])
+        plateau.observe(-len(seen))  # -1, -2, -3: better every epoch (mode "min")
+
+    nn.train(net, descent.SGD(lr=plateau), split, epochs=3, batch_size=256, after_epoch=observe)
+    assert len(seen) == 3 and float(plateau(0)) == 1.0  # no cut
+    plateau.observe(0.0)  # then one worse epoch, with patience 0: a cut
+    assert float(plateau(0)) == 0.5

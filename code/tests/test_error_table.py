@@ -451,6 +451,8 @@ TABLE = [
      r"progress must be True or False; got 'yes'"),
     ("train(grad_norms='no')", lambda: nn.train(NET, descent.SGD(), SPLIT, 1, grad_norms="no"), TypeError,
      r"grad_norms must be True or False; got 'no'"),
+    ("train(after_epoch=0.5)", lambda: nn.train(NET, descent.SGD(), SPLIT, 1, after_epoch=0.5), TypeError,
+     r"after_epoch must be a function of the network, called after each epoch, or None; got 0.5"),
     ("train(every_epoch=1)", lambda: nn.train(NET, descent.SGD(), SPLIT, 1, every_epoch=1), TypeError,
      r"every_epoch must be True or False; got 1"),
     ("train(opt=the class)", lambda: nn.train(NET, descent.SGD, SPLIT, 1), TypeError,

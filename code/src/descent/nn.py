@@ -437,7 +437,7 @@ def _batch_rngs(seed, models):
 
 
 def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progress=False, grad_norms=True,
-          every_epoch=True):
+          every_epoch=True, after_epoch=None):
     """Train `net` with `opt` on ``data.X_train`` for `epochs` passes of shuffled mini-batches; returns a
     :class:`History`.
 
@@ -451,12 +451,17 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
     epoch (the rows in between stay NaN; ``step_loss`` is complete), for sweeps that compare final results. A model whose loss becomes non-finite is frozen at NaN and reported in ``History.diverged_at``; the others go
     on. A network with a ``training`` mode (:class:`descent.layers.NormMLP`) takes its steps in training mode and
     is evaluated (losses, accuracies, gradient norms) in eval mode. ``progress=True`` shows a tqdm bar over the
-    epochs. BLAS runs on one thread meanwhile: matrices this small gain nothing from more, and extra threads stall
+    epochs. ``after_epoch(net)``, a function, is called at the end of each epoch, before its records: e.g.
+    ``lambda net: schedule.observe(val_loss(net))`` feeds a :class:`~descent.schedules.ReduceOnPlateau` its
+    metric. BLAS runs on one thread meanwhile: matrices this small gain nothing from more, and extra threads stall
     badly when the CPU is shared.
     """
     if not isinstance(net, MLP):
         raise TypeError(f"net must be a descent.nn.MLP; got {net!r:.80}")
     _args.optimizer("opt", opt)
+    if after_epoch is not None and (not callable(after_epoch) or isinstance(after_epoch, type)):
+        raise TypeError(f"after_epoch must be a function of the network, called after each epoch, or None; got "
+                        f"{_args.describe(after_epoch)}")
     progress = _args.flag("progress", progress)
     grad_norms = _args.flag("grad_norms", grad_norms)
     every_epoch = _args.flag("every_epoch", every_epoch)
@@ -529,6 +534,8 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
                 opt.step(net.theta, grad, out=net.theta)
             elapsed += time.perf_counter() - start
             history.seconds[epoch] = elapsed
+            if after_epoch is not None:
+                after_epoch(net)
             if every_epoch or epoch == epochs:
                 record(epoch)
     return history

@@ -24,6 +24,7 @@ from . import (
     momentum,
     newton,
     normalization,
+    scale,
     schedules,
 )
 from .adam import check_adam_step
@@ -43,6 +44,7 @@ from .minibatch import check_minibatches
 from .momentum import check_momentum_step
 from .newton import check_newton_step
 from .normalization import check_standardize
+from .scale import check_wsd
 from .schedules import check_schedule
 
 CHECKS = {
@@ -66,6 +68,7 @@ CHECKS = {
     "check_rmsprop_step": adaptive.rmsprop_check,
     "check_schedule": schedules.schedule_check,
     "check_standardize": normalization.standardize_check,
+    "check_wsd": scale.wsd_check,
 }
 """Self-check name -> the function making its :class:`Check` (with the same variant argument, if any)."""
 
@@ -95,4 +98,5 @@ __all__ = [
     "check_rmsprop_step",
     "check_schedule",
     "check_standardize",
+    "check_wsd",
 ]

@@ -53,6 +53,8 @@ HIDDEN = {
                                         (np.ones(2), np.full(2, 0.1), np.full(2, 0.02), np.full(2, 4.0),
                                          np.array([0.3, -0.2]), 1000, 0.01, 0.9, 0.99, 1e-8))],
     "check_schedule": _schedule,
+    "check_wsd": lambda: [Case("a long run: W = 100, S = 700, D = 200, steps 0…1099", (0.02, 100, 700, 200,
+                                                                                         np.arange(1100)))],
     "check_standardize": lambda: [Case("one feature, 4 rows", (np.array([[1.0], [3.0], [5.0], [7.0]]),
                                                                 np.array([[4.0], [10.0]])))],
     "check_hvp_neuron": lambda: [Case("a saturated neuron: |xᵀθ| up to 40", (np.array([4.0, -2.0]),

@@ -19,9 +19,10 @@ class ReduceOnPlateau(Schedule):
     (``min_lr``). With an array ``lr0`` (a sweep), ``observe`` takes one metric per run, in an array that
     broadcasts against ``lr0``, and each run is cut on its own.
 
-    An optimizer resets the schedule in ``reset()`` and saves it in its ``state_dict``. :func:`descent.run` and
-    :func:`descent.nn.train` take all their steps in one call and never call ``observe`` (the rate would stay
-    α₀), so write the epochs out::
+    An optimizer resets the schedule in ``reset()`` and saves it in its ``state_dict``. :func:`descent.run`
+    takes all its steps in one call and never calls ``observe`` (the rate would stay α₀). :func:`descent.nn.train`
+    calls it when told, ``after_epoch=lambda net: schedule.observe(net.loss_and_grad(X_val, y_val)[0])``; or
+    write the epochs out::
 
         schedule = ReduceOnPlateau(0.1, patience=2)
         opt = descent.Momentum(lr=schedule, beta=0.9)
