@@ -4,17 +4,18 @@ Each module belongs to the chapter that introduces it: ``functions`` and ``run``
 ``ewma`` (4), ``optimizers`` (1, 5–7, 10), ``schedules`` (8), ``plots`` (all), ``checks`` (exercises),
 ``evidence`` (multi-seed intervals and paired comparisons: the book's evidence standard) and ``experiments`` (11);
 for networks as they are trained today: ``curvature`` (Hessian-vector products, λ_max), ``layers`` (batch and layer
-normalisation, residual connections) and ``diagnostics`` (gradient check, update ratios, dead units).
+normalisation, residual connections) and ``diagnostics`` (gradient check, update ratios, dead units); ``tuning``
+(random search with equal budgets, best-so-far curves, steps to a target: the comparison of chapter 18).
 """
 
 from . import checks, curvature, data, diagnostics, evidence, ewma, experiments, functions, layers, nn, notebook
-from . import optimizers, plots, schedules
+from . import optimizers, plots, schedules, tuning
 from .optimizers import SGD, AdaGrad, Adam, AdamW, HeavyBall, Momentum, Nesterov, Newton, RMSProp, clip_by_norm
 from .trajectory import Trajectory, run
 
 __all__ = [
     "SGD", "Momentum", "Nesterov", "HeavyBall", "AdaGrad", "RMSProp", "Adam", "AdamW", "Newton", "clip_by_norm",
     "run", "Trajectory", "checks", "curvature", "data", "diagnostics", "evidence", "ewma", "experiments", "functions",
-    "layers", "nn", "notebook", "optimizers", "plots", "schedules",
+    "layers", "nn", "notebook", "optimizers", "plots", "schedules", "tuning",
 ]
 __version__ = "0.1.0"
