@@ -23,6 +23,7 @@ from . import (
     newton,
     normalization,
     schedules,
+    tuning,
 )
 from .adam import check_adam_step
 from .adaptive import check_adagrad_step, check_rmsprop_step
@@ -40,12 +41,14 @@ from .momentum import check_momentum_step
 from .newton import check_newton_step
 from .normalization import check_standardize
 from .schedules import check_schedule
+from .tuning import check_best_so_far
 
 CHECKS = {
     "check_activation_grad": gradients.activation_check,
     "check_adagrad_step": adaptive.adagrad_check,
     "check_adam_step": adam.adam_check,
     "check_batchnorm_backward": layers.batchnorm_backward_check,
+    "check_best_so_far": tuning.best_so_far_check,
     "check_classify_stationary_point": landscapes.classify_check,
     "check_clip_by_norm": landscapes.clip_check,
     "check_ewma": ewma.ewma_check,
@@ -73,6 +76,7 @@ __all__ = [
     "check_adagrad_step",
     "check_adam_step",
     "check_batchnorm_backward",
+    "check_best_so_far",
     "check_classify_stationary_point",
     "check_clip_by_norm",
     "check_ewma",
