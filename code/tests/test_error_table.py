@@ -364,6 +364,9 @@ TABLE = [
      r"grad_norms must be True or False; got 'no'"),
     ("train(every_epoch=1)", lambda: nn.train(NET, descent.SGD(), SPLIT, 1, every_epoch=1), TypeError,
      r"every_epoch must be True or False; got 1"),
+    ("train(evaluate_at=an array)", lambda: nn.train(NET, descent.SGD(), SPLIT, 1, evaluate_at=np.zeros(26)),
+     TypeError, r"evaluate_at must be None or a function θ → parameters to evaluate, such as opt.eval_point; got "
+                r"an array"),
     ("train(opt=the class)", lambda: nn.train(NET, descent.SGD, SPLIT, 1), TypeError,
      r"opt must be a descent optimizer .*; got the class SGD"),
     # experiments

@@ -124,3 +124,16 @@ def test_teacher_student_labels_are_a_networks_predictions():
     teacher = nn.MLP((3, 5, 3), activation="tanh", seed=3)
     np.testing.assert_array_equal(teacher.predict(split.X_train), split.y_train)
     assert split.X_train.shape == (80, 3) and split.n_classes == 3
+
+
+def test_train_records_at_the_evaluation_point_and_trains_on_from_theta():
+    """nn.train(evaluate_at=…) takes its records at the given point (an average) and goes on from θ unchanged."""
+    data_ = WORKLOAD.data
+    plain, shifted = nn.MLP((4, 6, 3), seed=1), nn.MLP((4, 6, 3), seed=1)
+    start = plain.theta.copy()
+    h_plain = nn.train(plain, descent.SGD(lr=0.1), data_, 2, batch_size=16, seed=0)
+    h_shift = nn.train(shifted, descent.SGD(lr=0.1), data_, 2, batch_size=16, seed=0,
+                       evaluate_at=lambda theta: np.zeros_like(theta) + start)
+    np.testing.assert_array_equal(shifted.theta, plain.theta)  # the same training
+    np.testing.assert_array_equal(h_shift.test_loss, h_shift.test_loss[0])  # every record at θ₀
+    assert h_plain.test_loss[-1] != h_shift.test_loss[-1]

@@ -21,6 +21,7 @@ All trials × seeds of one method train at once, as the models of one :class:`de
 columns of shape (trials · seeds, 1) that broadcast against θ.
 """
 
+import inspect
 from dataclasses import dataclass
 
 import numpy as np
@@ -222,10 +223,12 @@ def random_search(make_optimizer, space, workload, trials, seeds=5, seed=0, name
     """`seeds` random searches of `trials` trials each for one method, trained all at once; returns a :class:`Search`.
 
     ``make_optimizer(**hyper)`` builds the optimizer from hyper-parameter columns of shape (trials · seeds, 1),
-    e.g. ``lambda lr, beta1: descent.Adam(lr=lr, betas=(beta1, 0.999))``; model ``i · seeds + s`` is trial i of
-    search s, drawn by :func:`sample` (search s from seed ``seed + s``), and starts from the weights and sees the
-    mini-batches of seed ``seed + s`` (:func:`descent.experiments.seeded`). Validation losses are recorded after
-    every epoch; the test set is evaluated once, at the end.
+    e.g. ``descent.Adam`` for ``space = {"lr": …, "beta1": …}``; when it has a parameter ``net``, the network is
+    passed too (for :class:`descent.optimizers.Layerwise`, which cuts θ into weight matrices). Model
+    ``i · seeds + s`` is trial i of search s, drawn by :func:`sample` (search s from seed ``seed + s``), and starts
+    from the weights and sees the mini-batches of seed ``seed + s`` (:func:`descent.experiments.seeded`).
+    Validation losses are recorded after every epoch and the test set is evaluated once, at the end, both at the
+    optimizer's ``eval_point`` if it has one (Schedule-Free: the average x, not the y that is trained).
     """
     if not callable(make_optimizer):
         raise TypeError(f"make_optimizer must be a function of the hyper-parameter columns, e.g. lambda lr: "
@@ -234,11 +237,16 @@ def random_search(make_optimizer, space, workload, trials, seeds=5, seed=0, name
         raise TypeError(f"workload must be a descent.tuning.Workload; got {_args.describe(workload)}")
     hyper = sample(space, trials, seeds, seed)
     n_seeds = len(next(iter(hyper.values()))[0])
-    opt = make_optimizer(**{key: value.reshape(-1, 1) for key, value in hyper.items()})
     net, batch_seeds = experiments.seeded(workload.sizes, trials, n_seeds, seed=seed, **workload.mlp)
+    columns = {key: value.reshape(-1, 1) for key, value in hyper.items()}
+    takes_net = "net" in inspect.signature(make_optimizer).parameters
+    opt = make_optimizer(net=net, **columns) if takes_net else make_optimizer(**columns)
+    evaluate_at = getattr(opt, "eval_point", None)
     history = nn.train(net, opt, workload.data, workload.epochs, batch_size=workload.batch_size, seed=batch_seeds,
-                       grad_norms=False)
+                       grad_norms=False, evaluate_at=evaluate_at)
     with np.errstate(all="ignore"):
+        if evaluate_at is not None:
+            net.theta[...] = evaluate_at(net.theta.copy())
         test_loss, _ = net.loss_and_grad(workload.test.X_test, workload.test.y_test)
         test_accuracy = np.where(history.diverged, np.nan, net.accuracy(workload.test.X_test, workload.test.y_test))
     shape = (trials, n_seeds)
