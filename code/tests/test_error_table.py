@@ -532,6 +532,8 @@ TABLE = [
      TypeError, r"data must be a descent.data.Split; got a ragged tuple of length 2"),
     ("Workload(epochs=0)", lambda: tuning.Workload("w", (3, 2), SPLIT, SPLIT, 0), ValueError,
      r"epochs must be an integer >= 1; got 0"),
+    ("layerwise(matrix_optimizer='muon')", lambda: tuning.layerwise("muon"), TypeError,
+     r"matrix_optimizer must be an optimizer class such as descent.Muon; got 'muon'"),
     ("random_search(make_optimizer='adam')", lambda: tuning.random_search("adam", {}, None, 2), TypeError,
      r"make_optimizer must be a function of the hyper-parameter columns, .*; got 'adam'"),
     ("random_search(workload=a Split)", lambda: tuning.random_search(descent.SGD, {"lr": tuning.LogUniform(0.1, 1)},

@@ -20,6 +20,8 @@ def test_the_distributions_map_quantiles_onto_their_ranges():
     np.testing.assert_allclose(LogUniform(1e-4, 1.0)(u), [1e-4, 1e-2, 1.0])
     np.testing.assert_allclose(OneMinusLogUniform(0.9, 0.999)(u), [0.9, 0.99, 0.999])
     np.testing.assert_allclose(Uniform(-1.0, 3.0)(u), [-1.0, 1.0, 3.0])
+    for dist in (LogUniform(1e-4, 1.0), OneMinusLogUniform(0.9, 0.999), Uniform(-1.0, 3.0)):
+        np.testing.assert_allclose(dist.quantile(dist(u)), u, atol=1e-12)
 
 
 def test_log_uniform_puts_equal_mass_in_every_decade():
@@ -83,6 +85,29 @@ def test_a_trial_of_a_search_is_the_run_it_stands_for():
     assert search.val_loss.shape == (3, 3, 2) and search.test_accuracy.shape == (3, 2)
     again = tuning.random_search(descent.Adam, ADAM_SPACE, WORKLOAD, trials=3, seeds=2, seed=5)
     np.testing.assert_array_equal(again.val_loss, search.val_loss)
+
+
+def test_layerwise_gives_each_weight_matrix_its_optimizer_and_the_biases_adamw():
+    make = tuning.layerwise(descent.Muon, nesterov=False)
+    space = {"lr": LogUniform(1e-3, 1e-1), "lr_others": LogUniform(1e-3, 1e-1)}
+    search = tuning.random_search(make, space, WORKLOAD, trials=2, seeds=2, seed=1)
+    i, s = 1, 0
+    net = nn.MLP(WORKLOAD.sizes, seed=1 + s, activation="tanh")
+    opt = descent.Layerwise(net, descent.Muon(lr=search.hyper["lr"][i, s], nesterov=False),
+                            descent.AdamW(lr=search.hyper["lr_others"][i, s]))
+    alone = nn.train(net, opt, WORKLOAD.data, WORKLOAD.epochs, batch_size=16, seed=1 + s)
+    np.testing.assert_allclose(search.val_loss[:, i, s], alone.test_loss, rtol=1e-9)
+
+
+def test_schedule_free_is_evaluated_at_its_average():
+    space = {"lr": LogUniform(1e-2, 1e-1)}
+    search = tuning.random_search(descent.ScheduleFreeAdamW, space, WORKLOAD, trials=1, seeds=1, seed=2)
+    net = nn.MLP(WORKLOAD.sizes, seed=2, activation="tanh")
+    opt = descent.ScheduleFreeAdamW(lr=search.hyper["lr"][0, 0])
+    at_x = nn.train(net, opt, WORKLOAD.data, WORKLOAD.epochs, batch_size=16, seed=2, evaluate_at=opt.eval_point)
+    np.testing.assert_allclose(search.val_loss[:, 0, 0], at_x.test_loss, rtol=1e-10)
+    net.theta = opt.eval_point(net.theta)
+    np.testing.assert_allclose(search.test_accuracy[0, 0], net.accuracy(SPLIT.X_test, SPLIT.y_test))
 
 
 def made_up_search():

@@ -28,6 +28,7 @@ import numpy as np
 
 from . import _args, experiments, nn
 from .data import Split
+from .optimizers import AdamW, Layerwise
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,10 @@ class LogUniform:
 
     def __call__(self, u):
         return self.low * (self.high / self.low) ** u
+
+    def quantile(self, x):
+        """The u that gives x: where x lies in the range, 0 at low, 1 at high."""
+        return np.log(x / self.low) / np.log(self.high / self.low)
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,10 @@ class OneMinusLogUniform:
     def __call__(self, u):
         return 1 - (1 - self.low) * ((1 - self.high) / (1 - self.low)) ** u
 
+    def quantile(self, x):
+        """The u that gives x: where x lies in the range, 0 at low, 1 at high."""
+        return np.log((1 - x) / (1 - self.low)) / np.log((1 - self.high) / (1 - self.low))
+
 
 @dataclass(frozen=True)
 class Uniform:
@@ -71,6 +80,10 @@ class Uniform:
 
     def __call__(self, u):
         return self.low + (self.high - self.low) * u
+
+    def quantile(self, x):
+        """The u that gives x: where x lies in the range, 0 at low, 1 at high."""
+        return (x - self.low) / (self.high - self.low)
 
 
 DISTRIBUTIONS = (LogUniform, OneMinusLogUniform, Uniform)
@@ -217,6 +230,23 @@ class Search:
         best = self.best_so_far()[-1]
         return (f"Search({self.name}: {trials} trials × {seeds} searches, {epochs - 1} epochs; best validation "
                 f"loss {np.mean(best):.3g} on average, {int(np.sum(~np.isfinite(self.final)))} runs diverged)")
+
+
+def layerwise(matrix_optimizer, **fixed):
+    """A `make_optimizer` for :func:`random_search` that steps each weight matrix with its own ``matrix_optimizer``
+    and the biases with AdamW (:class:`descent.optimizers.Layerwise`). The search space names the hyper-parameters
+    of ``matrix_optimizer`` and ``lr_others``, AdamW's learning rate; `fixed` are further keywords of
+    ``matrix_optimizer``. The columns (n, 1) become (n, 1, 1), to broadcast against the matrices (n, fan_out,
+    fan_in) of the n runs."""
+    if not callable(matrix_optimizer):
+        raise TypeError(f"matrix_optimizer must be an optimizer class such as descent.Muon; "
+                        f"got {_args.describe(matrix_optimizer)}")
+
+    def make(net, lr_others, **hyper):
+        columns = {name: value[..., None] for name, value in hyper.items()}
+        return Layerwise(net, matrix_optimizer(**columns, **fixed), AdamW(lr=lr_others))
+
+    return make
 
 
 def random_search(make_optimizer, space, workload, trials, seeds=5, seed=0, name=None):
