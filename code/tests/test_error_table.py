@@ -12,7 +12,7 @@ import descent
 from descent import (averaging, batch_size, buggy, curvature, data, diagnostics, evidence, ewma, experiments,
                      functions, layers, linear, newton, nn, noisy, quadratic, schedules, tuning)
 from descent.optimizers import (Layerwise, adam_variants, adaptive, base, factored, layerwise, newton_schulz,
-                               orthogonal, schedule_free, sgd, sign)
+                               kronecker, orthogonal, schedule_free, sgd, sign)
 from descent.optimizers import newton as newton_optimizer
 from descent.trajectory import run, steps_on_stream
 
@@ -87,6 +87,28 @@ TABLE = [
     ("RMSPropStepWithV(lr=0)", lambda: buggy.RMSPropStepWithV(lr=0), ValueError, r"lr must be > 0; got 0"),
     ("AdamWrittenBack(eps_inside_sqrt='no')", lambda: buggy.AdamWrittenBack(eps_inside_sqrt="no"), TypeError,
      r"eps_inside_sqrt must be True or False; got 'no'"),
+    ("Shampoo(preconditioning_compute_steps=0)", lambda: descent.Shampoo(preconditioning_compute_steps=0),
+     ValueError, r"preconditioning_compute_steps must be an integer >= 1; got 0"),
+    ("Shampoo(matrix_eps=0)", lambda: descent.Shampoo(matrix_eps=0), ValueError, r"matrix_eps must be > 0; got 0"),
+    ("Shampoo(weight_decouple='yes')", lambda: descent.Shampoo(weight_decouple="yes"), TypeError,
+     r"weight_decouple must be True or False; got 'yes'"),
+    ("Shampoo.step with a vector", lambda: descent.Shampoo().step(X2, X2), ValueError,
+     r"x must have shape \(\.\.\., n, m\): Shampoo preconditions the matrix of the last two axes; got shape \(2,\)"),
+    ("Shampoo.step with matrix_eps per entry", lambda: descent.Shampoo(matrix_eps=np.ones((2, 2))).step(
+        np.ones((2, 2)), np.ones((2, 2))), ValueError,
+     r"matrix_eps has shape \(2, 2\), which does not broadcast against the matrices of x \(one value per matrix\) "
+     r"of shape \(1, 1\)"),
+    ("SOAP(shampoo_beta=1)", lambda: descent.SOAP(shampoo_beta=1), ValueError, r"shampoo_beta must be in \[0, 1\); got 1"),
+    ("SOAP(precondition_frequency=2.5)", lambda: descent.SOAP(precondition_frequency=2.5), TypeError,
+     r"precondition_frequency must be an integer >= 1; got 2.5"),
+    ("SOAP.step with beta2 per entry and no shampoo_beta", lambda: descent.SOAP(beta2=np.full((3, 2), 0.9)).step(
+        np.ones((3, 2)), np.ones((3, 2))), ValueError,
+     r"beta2 has shape \(3, 2\), which does not broadcast against the matrices of x \(one value per matrix\)"),
+    ("SOAP.load_state_dict(statistics of another size)", lambda: descent.SOAP().load_state_dict(
+        {"optimizer": "SOAP", "t": 2, "state": dict(stepped(descent.SOAP(), np.ones((3, 2))).state_dict()["state"],
+                                                    Q_R=np.eye(3))}), ValueError,
+     r"state_dict\['state'\]\['Q_R'\] must be a non-empty array of the shape of the other state arrays, \(2, 2\); "
+     r"got an array of dtype float64 and shape \(3, 3\)"),
     ("NAdam(momentum_decay=-1)", lambda: descent.NAdam(momentum_decay=-1), ValueError,
      r"momentum_decay must be >= 0; got -1"),
     ("NAdam(decoupled_weight_decay='yes')", lambda: descent.NAdam(decoupled_weight_decay="yes"), TypeError,
@@ -137,7 +159,7 @@ TABLE = [
     ("Optimizer.step with no parameters", lambda: descent.SGD().step([], []), ValueError,
      r"x must hold at least one parameter; got an array of dtype float64 and shape \(0,\)"),
     ("Optimizer.step with a shape change mid-run", lambda: stepped(descent.Adam()).step(np.ones(3), np.ones(3)),
-     ValueError, r"x must keep the shape of the earlier steps, \(2,\) \(the shape of the state m\); got shape \(3,\)"),
+     ValueError, r"x must keep the shape of the earlier steps, \(2,\); got shape \(3,\)"),
     ("Optimizer.step with an integer out", lambda: descent.SGD().step(X2, X2, out=np.zeros(2, int)), ValueError,
      r"out must be a writeable float array of the shape of x, \(2,\); got an array of dtype int64"),
     ("Optimizer.step with a read-only out", lambda: descent.SGD().step(X2, X2, out=np.broadcast_to(0.0, (2,))),
@@ -556,7 +578,7 @@ TABLE = [
 
 # result records, built by the package, not by learners
 RECORDS = {"Trajectory", "Endpoints", "Weather", "Split", "History", "Interval", "Paired", "NoiseScale", "Search"}
-MODULES = (descent.optimizers, base, sgd, adaptive, adam_variants, factored, sign, orthogonal, layerwise,
+MODULES = (descent.optimizers, base, sgd, adaptive, adam_variants, factored, sign, orthogonal, kronecker, layerwise,
            newton_optimizer, schedule_free, schedules, schedules.base, schedules.decay, schedules.cosine,
            schedules.phases, schedules.plateau, averaging, batch_size, ewma, descent.trajectory, functions,
            quadratic, noisy, linear, newton, data, nn, experiments, evidence, buggy, curvature, layers,

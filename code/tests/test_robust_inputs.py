@@ -48,6 +48,8 @@ OPTIMIZERS = {
     "ScheduleFreeAdamW": lambda: descent.ScheduleFreeAdamW(lr=schedules.WSD(0.1, 1, 1, 2), r=1.0),
     "Averaged EMA": lambda: descent.Averaged(descent.Adam(lr=0.1), decay=np.array([[0.5], [0.9]])),
     "Averaged SWA": lambda: descent.Averaged(descent.SGD(lr=schedules.SWALR(0.1, 0.01, 2)), start=2, every=2),
+    "Shampoo": lambda: descent.Shampoo(lr=0.1, momentum=0.5, weight_decay=0.1, preconditioning_compute_steps=2),
+    "SOAP": lambda: descent.SOAP(lr=schedules.Cosine(0.1, 10), precondition_frequency=1, max_precondition_dim=1),
 }
 SCHEDULES = [schedules.Constant(0.1), schedules.InverseTime(0.1, 0.5), schedules.Exponential(0.1, 0.9),
              schedules.Step(0.1, 0.5, 3), schedules.Cosine(0.1, 10, 0.01), schedules.Warmup(schedules.Constant(1.0), 4),

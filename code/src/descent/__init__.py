@@ -14,12 +14,13 @@ from . import layers, nn, notebook, optimizers, plots, schedules, tuning
 from .averaging import Averaged
 from .optimizers import SGD, AdaGrad, Adafactor, Adam, Adamax, AdamW, HeavyBall, Layerwise, Lion, Momentum, Muon
 from .optimizers import NAdam, Nesterov, Newton, RAdam, RMSProp, ScheduleFreeAdamW, ScheduleFreeSGD, clip_by_norm
+from .optimizers import SOAP, Shampoo
 from .trajectory import Trajectory, run
 
 __all__ = [
     "SGD", "Momentum", "Nesterov", "HeavyBall", "AdaGrad", "RMSProp", "Adam", "AdamW", "Newton", "clip_by_norm",
     "NAdam", "RAdam", "Adamax",
-    "Adafactor", "Lion", "Muon", "Layerwise",
+    "Adafactor", "Lion", "Muon", "Layerwise", "Shampoo", "SOAP",
     "ScheduleFreeSGD", "ScheduleFreeAdamW", "Averaged", "averaging", "batch_size",
     "run", "Trajectory", "checks", "curvature", "data", "diagnostics", "evidence", "ewma", "experiments", "functions",
     "layers", "nn", "notebook", "optimizers", "plots", "schedules", "tuning",

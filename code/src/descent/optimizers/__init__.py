@@ -3,8 +3,9 @@ r"""First- and second-order optimizers (chapters 1, 5–7, 10), in the book's no
 :mod:`~descent.optimizers.adaptive` (AdaGrad, RMSProp, Adam, AdamW), :mod:`~descent.optimizers.newton`;
 beyond Adam: :mod:`~descent.optimizers.adam_variants` (NAdam, RAdam, Adamax; chapter 15),
 :mod:`~descent.optimizers.factored` (Adafactor), :mod:`~descent.optimizers.sign` (Lion),
-:mod:`~descent.optimizers.orthogonal` (Muon, newton_schulz) and :mod:`~descent.optimizers.layerwise`
-(Layerwise: one optimizer for the weight matrices of a network, another for the rest; chapter 16);
+:mod:`~descent.optimizers.orthogonal` (Muon, newton_schulz), :mod:`~descent.optimizers.kronecker` (Shampoo, SOAP)
+and :mod:`~descent.optimizers.layerwise` (Layerwise: one optimizer for the weight matrices of a network, another
+for the rest; chapter 16);
 :mod:`~descent.optimizers.schedule_free` (Schedule-Free SGD and AdamW, chapter 17).
 
 Notation: θ parameters, g_t = ∇f(θ_{t−1}) the gradient, t = 1, 2, … the step, α the learning rate (``lr``),
@@ -32,6 +33,7 @@ from .adam_variants import Adamax, NAdam, RAdam, nadam_momentum, radam_rectifier
 from .adaptive import AdaGrad, Adam, AdamW, RMSProp
 from .base import Optimizer, clip_by_norm
 from .factored import Adafactor
+from .kronecker import SOAP, Shampoo
 from .layerwise import Layerwise
 from .newton import Newton
 from .orthogonal import Muon, newton_schulz
@@ -41,4 +43,4 @@ from .sign import Lion
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "HeavyBall", "AdaGrad", "RMSProp", "Adam", "AdamW", "Newton",
            "clip_by_norm", "NAdam", "RAdam", "Adamax", "nadam_momentum", "radam_rectifier", "Adafactor", "Lion",
-           "Muon", "newton_schulz", "Layerwise", "ScheduleFreeSGD", "ScheduleFreeAdamW"]
+           "Muon", "newton_schulz", "Shampoo", "SOAP", "Layerwise", "ScheduleFreeSGD", "ScheduleFreeAdamW"]

@@ -60,19 +60,23 @@ class Adafactor(Optimizer):
         super().reset()
         self.row = self.col = self.v = None
 
-    def _state_shapes(self, shape):
-        if len(shape) < 2:
-            return {"v": tuple(shape)}
-        return {"row": tuple(shape[:-1]) + (1,), "col": tuple(shape[:-2]) + (1, shape[-1])}
+    def _slot_sets(self):
+        return [{"row", "col"}, {"v"}]  # a matrix (or a stack of them), or a vector
 
-    def _parameter_shape(self, arrays):
+    def _param_shape(self, arrays):
         if "v" in arrays:
-            return arrays["v"].shape if arrays["v"].ndim == 1 else None
-        row, col = arrays.get("row"), arrays.get("col")
-        if row is None or col is None or row.ndim < 2 or row.shape[-1] != 1 or col.shape[:-2] + (1,) != row.shape[
-                :-2] + (col.shape[-2],):
-            return None
-        return row.shape[:-1] + col.shape[-1:]
+            v = arrays["v"]
+            if v.ndim != 1 or v.size == 0:
+                raise ValueError(f"state_dict['state']['v'] must be the second moment of a vector θ, a non-empty "
+                                 f"1-D array; got {_args.describe(v)}")
+            return v.shape
+        row, col = arrays["row"], arrays["col"]
+        shape = row.shape[:-1] + col.shape[-1:]
+        if row.ndim < 2 or row.size == 0 or col.size == 0 or row.shape[-1] != 1 or col.shape != shape[:-2] + (
+                1, shape[-1]):
+            raise ValueError(f"state_dict['state'] must hold row (..., n, 1) and col (..., 1, m), the factored second "
+                             f"moment of θ of shape (..., n, m); got shapes {row.shape} and {col.shape}")
+        return shape
 
     def _update(self, x, g, lr):
         t = self.t
