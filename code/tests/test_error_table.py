@@ -159,7 +159,7 @@ TABLE = [
     ("Optimizer.step with no parameters", lambda: descent.SGD().step([], []), ValueError,
      r"x must hold at least one parameter; got an array of dtype float64 and shape \(0,\)"),
     ("Optimizer.step with a shape change mid-run", lambda: stepped(descent.Adam()).step(np.ones(3), np.ones(3)),
-     ValueError, r"x must keep the shape of the earlier steps, \(2,\); got shape \(3,\)"),
+     ValueError, r"x must keep the shape of the earlier steps, \(2,\) \(the shape of the state m\); got shape \(3,\)"),
     ("Optimizer.step with an integer out", lambda: descent.SGD().step(X2, X2, out=np.zeros(2, int)), ValueError,
      r"out must be a writeable float array of the shape of x, \(2,\); got an array of dtype int64"),
     ("Optimizer.step with a read-only out", lambda: descent.SGD().step(X2, X2, out=np.broadcast_to(0.0, (2,))),

@@ -62,7 +62,7 @@ ADAFACTOR = [
 ]
 
 
-@pytest.mark.parametrize("shape", [(6, 4), (24,), (4, 7)])
+@pytest.mark.parametrize("shape", [(6, 4), (24,), (4, 7), ()])
 @pytest.mark.parametrize("kwargs", ADAFACTOR)
 @pytest.mark.parametrize("scale", [1.0, 1e-4])
 def test_adafactor_equals_torch(kwargs, shape, scale):
@@ -113,17 +113,16 @@ def test_adafactor_state_dict_round_trip_and_shape_checks():
     twin.load_state_dict(opt.state_dict())
     g = gradient(x, 0, target, noise)
     np.testing.assert_array_equal(opt.step(x, g), twin.step(x, g))
-    with pytest.raises(ValueError, match=r"x must keep the shape of the earlier steps, \(6, 4\); got shape \(4, 6\)"):
+    with pytest.raises(ValueError, match=r"x must keep the shape of the earlier steps, \(6, 4\) \(the shape that "
+                                         r"the state row is made for\); got shape \(4, 6\)"):
         opt.step(x.T, g.T)
     bad = opt.state_dict()
     bad["state"]["col"] = np.ones((2, 4))
-    with pytest.raises(ValueError, match=r"state_dict\['state'\] must hold row \(\.\.\., n, 1\) and col "
-                                         r"\(\.\.\., 1, m\), the factored second moment of θ of shape \(\.\.\., "
-                                         r"n, m\); got shapes \(6, 1\) and \(2, 4\)"):
+    with pytest.raises(ValueError, match=r"state_dict\['state'\] must hold the state of Adafactor\(.*\) for "
+                                         r"parameters of one shape; got arrays of the shapes"):
         twin.load_state_dict(bad)
     bad["state"] = {"v": np.ones(3), "row": np.ones((6, 1))}
-    with pytest.raises(ValueError, match=r"state_dict\['state'\] must hold the arrays \['col', 'row'\] or the "
-                                         r"arrays \['v'\] of Adafactor"):
+    with pytest.raises(ValueError, match=r"state_dict\['state'\] must hold the arrays"):
         twin.load_state_dict(bad)
 
 
