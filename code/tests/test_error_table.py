@@ -552,6 +552,8 @@ TABLE = [
      r"steps_per_point must be an integer >= 1; got 0.5"),
     ("Workload(data=arrays)", lambda: tuning.Workload("w", (3, 2), (np.zeros((4, 3)), np.zeros(4)), SPLIT, 1),
      TypeError, r"data must be a descent.data.Split; got a ragged tuple of length 2"),
+    ("Workload(sizes of other data)", lambda: tuning.Workload("w", (4, 2), SPLIT, SPLIT, 1), ValueError,
+     r"sizes must start with the 3 features of the data and end with at least its 2 classes; got sizes \(4, 2\)"),
     ("Workload(epochs=0)", lambda: tuning.Workload("w", (3, 2), SPLIT, SPLIT, 0), ValueError,
      r"epochs must be an integer >= 1; got 0"),
     ("layerwise(matrix_optimizer='muon')", lambda: tuning.layerwise("muon"), TypeError,

@@ -174,7 +174,11 @@ class Workload:
         self.epochs = _args.positive_int("epochs", self.epochs)
         self.batch_size = _args.positive_int("batch_size", self.batch_size)
         self.mlp = dict(self.mlp or {})
-        nn.MLP(self.sizes, **self.mlp)  # refuses bad sizes or keywords now, not in the middle of a search
+        self.sizes = nn.MLP(self.sizes, **self.mlp).sizes  # bad sizes or keywords fail now, not in a search
+        for part in (self.data, self.test):
+            if part.n_features != self.sizes[0] or part.n_classes > self.sizes[-1]:
+                raise ValueError(f"sizes must start with the {part.n_features} features of the data and end with at "
+                                 f"least its {part.n_classes} classes; got sizes {self.sizes}")
 
     @property
     def steps(self):
@@ -265,9 +269,8 @@ def random_search(make_optimizer, space, workload, trials, seeds=5, seed=0, name
                         f"descent.Adam(lr=lr); got {_args.describe(make_optimizer)}")
     if not isinstance(workload, Workload):
         raise TypeError(f"workload must be a descent.tuning.Workload; got {_args.describe(workload)}")
-    hyper = sample(space, trials, seeds, seed)
-    n_seeds = len(next(iter(hyper.values()))[0])
-    net, batch_seeds = experiments.seeded(workload.sizes, trials, n_seeds, seed=seed, **workload.mlp)
+    hyper = sample(space, trials, seeds, seed)  # checks trials, seeds and seed too
+    net, batch_seeds = experiments.seeded(workload.sizes, trials, seeds, seed=seed, **workload.mlp)
     columns = {key: value.reshape(-1, 1) for key, value in hyper.items()}
     takes_net = "net" in inspect.signature(make_optimizer).parameters
     opt = make_optimizer(net=net, **columns) if takes_net else make_optimizer(**columns)
@@ -279,6 +282,6 @@ def random_search(make_optimizer, space, workload, trials, seeds=5, seed=0, name
             net.theta[...] = evaluate_at(net.theta.copy())
         test_loss, _ = net.loss_and_grad(workload.test.X_test, workload.test.y_test)
         test_accuracy = np.where(history.diverged, np.nan, net.accuracy(workload.test.X_test, workload.test.y_test))
-    shape = (trials, n_seeds)
+    shape = (trials, seeds)
     return Search(name or type(opt).__name__, hyper, history.test_loss.reshape((-1,) + shape),
                   test_loss.reshape(shape), test_accuracy.reshape(shape), history.steps_per_epoch)
