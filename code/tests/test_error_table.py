@@ -10,7 +10,7 @@ import pytest
 
 import descent
 from descent import (averaging, batch_size, buggy, curvature, data, diagnostics, evidence, ewma, experiments,
-                     functions, layers, linear, newton, nn, noisy, online, quadratic, schedules)
+                     functions, layers, linear, newton, nn, noisy, online, quadratic, schedules, tuning)
 from descent.optimizers import (Layerwise, adam_variants, adaptive, base, factored, layerwise, newton_schulz,
                                kronecker, orthogonal, schedule_free, sgd, sign)
 from descent.optimizers import newton as newton_optimizer
@@ -455,6 +455,9 @@ TABLE = [
      r"after_epoch must be a function of the network, called after each epoch, or None; got 0.5"),
     ("train(every_epoch=1)", lambda: nn.train(NET, descent.SGD(), SPLIT, 1, every_epoch=1), TypeError,
      r"every_epoch must be True or False; got 1"),
+    ("train(evaluate_at=an array)", lambda: nn.train(NET, descent.SGD(), SPLIT, 1, evaluate_at=np.zeros(26)),
+     TypeError, r"evaluate_at must be None or a function θ → parameters to evaluate, such as opt.eval_point; got "
+                r"an array"),
     ("train(opt=the class)", lambda: nn.train(NET, descent.SGD, SPLIT, 1), TypeError,
      r"opt must be a descent optimizer .*; got the class SGD"),
     # experiments
@@ -550,6 +553,40 @@ TABLE = [
      ValueError, r"grads_small and grads_big must be gradients of the same length P.*; got shapes \(2,\) and \(3,\)"),
     ("exact_noise_scale(one gradient)", lambda: batch_size.exact_noise_scale(X2), ValueError,
      r"per_example must be a 2-D array with one gradient per row, at least 2 rows; got"),
+    # tuning
+    ("LogUniform(low=0)", lambda: tuning.LogUniform(0, 1), ValueError, r"low must be > 0; got 0"),
+    ("OneMinusLogUniform(high=1)", lambda: tuning.OneMinusLogUniform(0.9, 1), ValueError,
+     r"high must be in \[0, 1\); got 1"),
+    ("Uniform(low > high)", lambda: tuning.Uniform(2, 1), ValueError,
+     r"Uniform needs low < high; got low=2.0, high=1.0"),
+    ("sample(space=a list)", lambda: tuning.sample([tuning.LogUniform(0.1, 1)], 3), TypeError,
+     r"space must be a non-empty dict \{hyper-parameter name: distribution\}, .*; got \[LogUniform"),
+    ("sample(a range as a tuple)", lambda: tuning.sample({"lr": (0.1, 1.0)}, 3), TypeError,
+     r"space\['lr'\] must be a LogUniform, OneMinusLogUniform or Uniform; got \(0.1, 1.0\)"),
+    ("sample(trials=0)", lambda: tuning.sample({"lr": tuning.LogUniform(0.1, 1)}, 0), ValueError,
+     r"trials must be an integer >= 1; got 0"),
+    ("best_so_far(no trials)", lambda: tuning.best_so_far([]), ValueError,
+     r"scores must have at least one trial along axis 0; got an array of dtype float64 and shape \(0,\)"),
+    ("best_so_far(text)", lambda: tuning.best_so_far(["0.1"]), TypeError, rf"scores {REAL}; got \['0.1'\]"),
+    ("steps_to_target(target=nan)", lambda: tuning.steps_to_target([1.0, 0.5], np.nan, 10), ValueError,
+     r"target must be finite; got nan"),
+    ("steps_to_target(steps_per_point=0.5)", lambda: tuning.steps_to_target([1.0, 0.5], 0.6, 0.5), TypeError,
+     r"steps_per_point must be an integer >= 1; got 0.5"),
+    ("Workload(data=arrays)", lambda: tuning.Workload("w", (3, 2), (np.zeros((4, 3)), np.zeros(4)), SPLIT, 1),
+     TypeError, r"data must be a descent.data.Split; got a ragged tuple of length 2"),
+    ("Workload(sizes of other data)", lambda: tuning.Workload("w", (4, 2), SPLIT, SPLIT, 1), ValueError,
+     r"sizes must start with the 3 features of the data and end with at least its 2 classes; got sizes \(4, 2\)"),
+    ("Workload(epochs=0)", lambda: tuning.Workload("w", (3, 2), SPLIT, SPLIT, 0), ValueError,
+     r"epochs must be an integer >= 1; got 0"),
+    ("layerwise(matrix_optimizer='muon')", lambda: tuning.layerwise("muon"), TypeError,
+     r"matrix_optimizer must be an optimizer class such as descent.Muon; got 'muon'"),
+    ("random_search(make_optimizer='adam')", lambda: tuning.random_search("adam", {}, None, 2), TypeError,
+     r"make_optimizer must be a function of the hyper-parameter columns, .*; got 'adam'"),
+    ("random_search(workload=a Split)", lambda: tuning.random_search(descent.SGD, {"lr": tuning.LogUniform(0.1, 1)},
+                                                                      SPLIT, 2), TypeError,
+     r"workload must be a descent.tuning.Workload; got Split"),
+    ("teacher_student(classes=1)", lambda: data.teacher_student(classes=1), ValueError,
+     r"classes must be an integer >= 2; got 1"),
     # evidence
     ("interval(one seed)", lambda: evidence.interval([0.5]), ValueError,
      r"samples must be a 1-D list of at least 2 results, one per seed; got shape \(1,\)"),
@@ -564,12 +601,12 @@ TABLE = [
 ]
 
 # result records, built by the package, not by learners
-RECORDS = {"Trajectory", "Endpoints", "Weather", "Split", "History", "Interval", "Paired", "NoiseScale"}
+RECORDS = {"Trajectory", "Endpoints", "Weather", "Split", "History", "Interval", "Paired", "NoiseScale", "Search"}
 MODULES = (descent.optimizers, base, sgd, adaptive, adam_variants, factored, sign, orthogonal, kronecker, layerwise,
            newton_optimizer, schedule_free, schedules, schedules.base, schedules.decay, schedules.cosine,
            schedules.phases, schedules.plateau, averaging, batch_size, ewma, descent.trajectory, functions,
            quadratic, noisy, linear, newton, data, nn, experiments, evidence, buggy, curvature, layers,
-           diagnostics, online)
+           diagnostics, online, tuning)
 
 
 @pytest.mark.parametrize("label, call, error, pattern", TABLE, ids=[row[0] for row in TABLE])

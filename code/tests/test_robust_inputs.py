@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import descent
-from descent import buggy, ewma, functions, online, schedules
+from descent import buggy, ewma, functions, online, schedules, tuning
 from descent.trajectory import steps_on_stream
 
 OPTIMIZERS = {
@@ -252,3 +252,26 @@ def test_online_play_either_works_or_leaves_the_optimizer_as_it_was(name, losses
     paid = assert_refused_cleanly(lambda: online.play(opt, losses, x0, steps), opt)
     if paid is not None:
         assert len(paid) == steps
+
+
+@settings(max_examples=150)
+@given(scores=anything(), target=st.one_of(st.floats(-1, 3), anything()), every=st.sampled_from([1, 5, 0, 2.0, "5"]))
+def test_tuning_reports_either_work_or_refuse(scores, target, every):
+    """best_so_far and steps_to_target: a result of the right shape, or TypeError/ValueError (and no warning)."""
+    best = assert_refused_cleanly(lambda: tuning.best_so_far(scores), scores)
+    if best is not None:
+        assert best.shape == np.shape(scores) and np.all(best[1:] <= best[:-1])  # never increases
+    steps = assert_refused_cleanly(lambda: tuning.steps_to_target(scores, target, every), scores)
+    if steps is not None:
+        assert steps.shape == np.shape(scores)[1:] and np.all((steps >= 0) | np.isinf(steps))
+
+
+@settings(max_examples=100)
+@given(space=st.one_of(anything(), st.dictionaries(st.sampled_from(["lr", "beta"]), st.one_of(
+           anything(), st.sampled_from([tuning.LogUniform(1e-3, 1.0), tuning.OneMinusLogUniform(0.5, 0.99)])),
+           min_size=1)),
+       trials=st.sampled_from([1, 3, 0, 2.5, "3", None]))
+def test_a_search_space_either_samples_or_refuses(space, trials):
+    drawn = assert_refused_cleanly(lambda: tuning.sample(space, trials, seeds=2), space)
+    if drawn is not None:
+        assert all(v.shape == (trials, 2) for v in drawn.values())

@@ -6,11 +6,12 @@ Each module belongs to the chapter that introduces it: ``functions`` and ``run``
 for networks as they are trained today: ``curvature`` (Hessian-vector products, λ_max), ``layers`` (batch and layer
 normalisation, residual connections) and ``diagnostics`` (gradient check, update ratios, dead units); beyond
 Adam: ``online`` (online convex optimisation and regret, 15), ``averaging`` (Polyak–Ruppert, EMA, SWA) and
-``batch_size`` (the gradient noise scale, 17).
+``batch_size`` (the gradient noise scale, 17), ``tuning`` (random search with equal budgets, best-so-far
+curves, steps to a target: the comparison of chapter 18).
 """
 
 from . import averaging, batch_size, checks, curvature, data, diagnostics, evidence, ewma, experiments, functions
-from . import layers, nn, notebook, online, optimizers, plots, schedules
+from . import layers, nn, notebook, online, optimizers, plots, schedules, tuning
 from .averaging import Averaged
 from .optimizers import SGD, AdaGrad, Adafactor, Adam, Adamax, AdamW, HeavyBall, Layerwise, Lion, Momentum, Muon
 from .optimizers import NAdam, Nesterov, Newton, RAdam, RMSProp, ScheduleFreeAdamW, ScheduleFreeSGD, clip_by_norm
@@ -23,6 +24,6 @@ __all__ = [
     "Adafactor", "Lion", "Muon", "Layerwise", "Shampoo", "SOAP",
     "ScheduleFreeSGD", "ScheduleFreeAdamW", "Averaged", "averaging", "batch_size",
     "run", "Trajectory", "checks", "curvature", "data", "diagnostics", "evidence", "ewma", "experiments", "functions",
-    "layers", "nn", "notebook", "online", "optimizers", "plots", "schedules",
+    "layers", "nn", "notebook", "online", "optimizers", "plots", "schedules", "tuning",
 ]
 __version__ = "0.1.0"

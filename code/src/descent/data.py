@@ -2,7 +2,8 @@
 
 - :func:`seattle_weather`: four years of daily Seattle weather from vega_datasets (chapter 4 smooths it);
 - :func:`digits`, :func:`wine`: scikit-learn's 8×8 handwritten digits and 13-feature wines;
-- :func:`moons`: scikit-learn's two interleaving half-circles.
+- :func:`moons`: scikit-learn's two interleaving half-circles;
+- :func:`teacher_student`: Gaussian inputs labelled by a random "teacher" network (chapter 18), made here.
 
 The classification sets come as a :class:`Split` with a stratified, seeded train/test split: every class keeps
 its share in both parts. scikit-learn is imported inside the functions, so ``import descent`` stays fast.
@@ -121,6 +122,22 @@ def moons(n=300, noise=0.2, seed=0, test_size=0.2):
     noise = _args.nonnegative("noise", noise)
     _check_split_args(test_size, seed)
     X, y = make_moons(n_samples=n, noise=noise, random_state=seed)
+    return _split(X, y, test_size, seed)
+
+
+def teacher_student(n=1500, d=10, classes=4, width=16, seed=0, test_size=0.2):
+    """`n` inputs x ~ N(0, I_d) labelled by a random teacher, a ``(d, width, classes)`` tanh MLP with He-scaled
+    weights (:class:`descent.nn.MLP` of seed `seed`): y = argmax of its logits. A student network can fit the labels
+    exactly, so what is left to compare is how fast an optimizer gets there. Inputs are drawn from seed `seed` too.
+    """
+    from .nn import MLP
+
+    n = _args.positive_int("n", n, minimum=4)
+    d, width = _args.positive_int("d", d), _args.positive_int("width", width)
+    classes = _args.positive_int("classes", classes, minimum=2)
+    _check_split_args(test_size, seed)
+    X = np.random.default_rng(seed).standard_normal((n, d))
+    y = MLP((d, width, classes), activation="tanh", init="he", seed=seed + 1).predict(X)
     return _split(X, y, test_size, seed)
 
 

@@ -437,7 +437,7 @@ def _batch_rngs(seed, models):
 
 
 def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progress=False, grad_norms=True,
-          every_epoch=True, after_epoch=None):
+          every_epoch=True, after_epoch=None, evaluate_at=None):
     """Train `net` with `opt` on ``data.X_train`` for `epochs` passes of shuffled mini-batches; returns a
     :class:`History`.
 
@@ -448,8 +448,11 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
     that norm before the step. ``grad_norms=False`` skips the backward pass over the whole training set that
     records ``History.grad_norms`` each epoch (they stay NaN; every other record is the same), which roughly
     halves the cost of a sweep's records; ``every_epoch=False`` records only before training and after the last
-    epoch (the rows in between stay NaN; ``step_loss`` is complete), for sweeps that compare final results. A model whose loss becomes non-finite is frozen at NaN and reported in ``History.diverged_at``; the others go
-    on. A network with a ``training`` mode (:class:`descent.layers.NormMLP`) takes its steps in training mode and
+    epoch (the rows in between stay NaN; ``step_loss`` is complete), for sweeps that compare final results.
+    ``evaluate_at``: a function θ → the parameters at which the records are taken, e.g. a Schedule-Free
+    optimizer's ``eval_point`` (its parameters hold y; the model to evaluate is the average x); training goes on
+    from θ. A model whose loss becomes non-finite is frozen at NaN and reported in ``History.diverged_at``; the
+    others go on. A network with a ``training`` mode (:class:`descent.layers.NormMLP`) takes its steps in training mode and
     is evaluated (losses, accuracies, gradient norms) in eval mode. ``progress=True`` shows a tqdm bar over the
     epochs. ``after_epoch(net)``, a function, is called at the end of each epoch, before its records: e.g.
     ``lambda net: schedule.observe(val_loss(net))`` feeds a :class:`~descent.schedules.ReduceOnPlateau` its
@@ -465,6 +468,9 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
     progress = _args.flag("progress", progress)
     grad_norms = _args.flag("grad_norms", grad_norms)
     every_epoch = _args.flag("every_epoch", every_epoch)
+    if evaluate_at is not None and not callable(evaluate_at):
+        raise TypeError(f"evaluate_at must be None or a function θ → parameters to evaluate, such as "
+                        f"opt.eval_point; got {_args.describe(evaluate_at)}")
     X, y, X_test, y_test = _check_split(net, data)
     epochs = _args.positive_int("epochs", epochs, minimum=0)
     batch_size = _args.positive_int("batch_size", batch_size)
@@ -492,6 +498,10 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
         training = getattr(net, "training", None)  # normalisation layers (descent.layers): evaluate in eval mode
         if training is not None:
             net.training = False
+        trained = None
+        if evaluate_at is not None:
+            trained = net.theta.copy()
+            net.theta[...] = evaluate_at(trained)
         if grad_norms:
             zs, activations = net._forward(X)
             history.loss[epoch], grad = net._backward(zs, activations, y)
@@ -508,6 +518,8 @@ def train(net, opt, data, epochs, batch_size=32, seed=0, clip_norm=None, progres
             accuracy[epoch] = np.where(history.diverged, np.nan, np.mean(z.argmax(axis=-1) == labels, axis=-1))
         if training is not None:
             net.training = training
+        if trained is not None:  # training goes on from θ (NaN for a model that diverged)
+            net.theta[...] = np.where(history.diverged[..., None], np.nan, trained)
 
     epoch_range = range(1, epochs + 1)
     if progress:

@@ -26,6 +26,7 @@ from . import (
     normalization,
     scale,
     schedules,
+    tuning,
 )
 from .adam import check_adam_step
 from .adam_variants import check_amsgrad_step
@@ -46,6 +47,7 @@ from .newton import check_newton_step
 from .normalization import check_standardize
 from .scale import check_wsd
 from .schedules import check_schedule
+from .tuning import check_best_so_far
 
 CHECKS = {
     "check_activation_grad": gradients.activation_check,
@@ -53,6 +55,7 @@ CHECKS = {
     "check_adam_step": adam.adam_check,
     "check_amsgrad_step": adam_variants.amsgrad_check,
     "check_batchnorm_backward": layers.batchnorm_backward_check,
+    "check_best_so_far": tuning.best_so_far_check,
     "check_classify_stationary_point": landscapes.classify_check,
     "check_clip_by_norm": landscapes.clip_check,
     "check_ewma": ewma.ewma_check,
@@ -83,6 +86,7 @@ __all__ = [
     "check_adam_step",
     "check_amsgrad_step",
     "check_batchnorm_backward",
+    "check_best_so_far",
     "check_classify_stationary_point",
     "check_clip_by_norm",
     "check_ewma",

@@ -81,6 +81,9 @@ HIDDEN = {
              (_smooth, _smooth_grad(np.array([-2.0, 0.1, 5.0])), np.array([-2.0, 0.1, 5.0]), 1e-6)),
         Case("a gradient twice too large in every coordinate, h = 1e-5",
              (_smooth, 2 * _smooth_grad(np.array([0.3, 0.4, -0.5])), np.array([0.3, 0.4, -0.5]), 1e-5))],
+    "check_best_so_far": lambda: [Case("a single trial, which diverged", (np.array([np.nan]),)),
+                                  Case("1 trial × 3 searches", (np.array([[0.4, np.inf, 0.2]]),)),
+                                  Case("a later trial ties the best", (np.array([0.5, 0.3, 0.3, 0.7]),))],
     "check_pick_best_lr": lambda: [Case("a single learning rate", (np.array([0.1]), np.array([[0.3, 0.4]]),
                                                                    np.array([[0.5, 0.6]])))],
 }
