@@ -7,10 +7,11 @@
    against a loop over runs in plain Python (and against a loop of ``descent.run`` calls, one run each).
 2. MLP training: an epoch of the 64-64-10 MLP on the digits (batch 32, Adam), ``descent.nn`` against torch.
 3. Optimizer step at scale: one step of each optimizer on 10 M float32 parameters against ``torch.optim``
-   (foreach and fused), with the bytes of state per parameter and the peak extra memory of a step.
+   (foreach and fused), with the bytes of state per parameter and the peak extra memory of a step; the same for
+   the optimizers beyond Adam against their reference implementations (``modern.py``).
 4. The book (full run only): execution time and peak memory of every notebook; the README's first Quick-start
    command in a fresh clone (install + build), rebuilds, and ten fresh builds in a row (a stall shows there).
-   ``--part NAME`` (sweeps, mlp, steps, nets, book, grading) runs one part and replaces it in the published
+   ``--part NAME`` (sweeps, mlp, steps, nets, modern, book, grading) runs one part and replaces it in the published
    results.
 
 Timings are medians of repeats after a warm-up. Every number is a wall-clock time on a machine that may be shared,
@@ -589,6 +590,14 @@ def markdown(results):
                               f"{adam['torch_foreach_default_threads']['step_ms']:.0f} ms."]
         elif section["id"] == "book":
             lines += _book_lines(section)
+        elif section["id"] == "modern":
+            when = section["measured"]
+            lines += [f"Measured on {when['date']}; load average {when['load_average_start'][0]:.1f} at the start "
+                      f"and {when['load_average_end'][0]:.1f} at the end of this part (CPU times, which other jobs "
+                      "inflate less than wall-clock times).", ""]
+            lines += _table(["optimizer", "reference", "step", "descent (ms)", "reference (ms)",
+                             "descent / reference", "state B/param: descent, reference",
+                             "peak B/param: descent, reference"], _modern_rows(rows))
         lines += [""] + [f"- {note}" for note in section["notes"]]
         if section["targets"]:
             lines += ["", "Targets:", ""] + [
@@ -596,6 +605,20 @@ def markdown(results):
                 + ("**met**" if t["met"] else f"**not met** ({_miss(t)})") for t in section["targets"]]
         lines.append("")
     return "\n".join(lines)
+
+
+def _modern_rows(rows):
+    """One line per optimizer and kind of step; the memory of a run on the optimizer's first line."""
+    lines = []
+    for r in rows:
+        ours, theirs = r["descent"], r.get("theirs")
+        for i, (kind, ms) in enumerate(ours["step_ms"].items()):
+            ref = theirs["step_ms"][kind] if theirs else None
+            memory = [f"{_fmt(ours[key], 2)}, {_fmt(theirs[key], 2) if theirs else '–'}"
+                      for key in ("state_bytes_per_param", "peak_extra_bytes_per_param")] if i == 0 else ["", ""]
+            lines.append([r["optimizer"] if i == 0 else "", f"`{r['reference']}`" if i == 0 else "", kind, _fmt(ms),
+                          _fmt(ref), f"{ms / ref:.2f}×" if ref else "–", *memory])
+    return lines
 
 
 def _book_lines(section):
@@ -646,7 +669,9 @@ def rerun_part(part, out):
 def _benches(cfg):
     """{part: its benchmark function}, in the order of a full run (the book and grading only at full size)."""
     nets, grading = _sibling("nets"), _sibling("grading")  # deep networks; 200 submissions through autograde -j 2
-    benches = {"sweeps": bench_sweeps, "mlp": bench_mlp, "steps": bench_steps, "nets": nets.bench_nets}
+    modern = _sibling("modern")  # the optimizers of issue 13 against their references
+    benches = {"sweeps": bench_sweeps, "mlp": bench_mlp, "steps": bench_steps, "nets": nets.bench_nets,
+               "modern": modern.bench_modern}
     if cfg["book"]:
         benches.update(book=bench_book, grading=grading.bench_grading)
     return benches
@@ -662,7 +687,7 @@ def _miss(t):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, no book: seconds (CI)")
-    parser.add_argument("--part", choices=["sweeps", "mlp", "steps", "nets", "book", "grading"],
+    parser.add_argument("--part", choices=["sweeps", "mlp", "steps", "nets", "modern", "book", "grading"],
                         help="run only this part and replace it in the published results")
     parser.add_argument("--execute-notebook", type=pathlib.Path, help=argparse.SUPPRESS)  # used by part 4
     parser.add_argument("--out", type=pathlib.Path, default=None,
@@ -680,7 +705,7 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     results = {"machine": machine(), "quick": args.quick, "config": cfg, "sections": []}
-    cfg = {**_sibling("nets").QUICK, **cfg} if args.quick else cfg
+    cfg = {**_sibling("nets").QUICK, **_sibling("modern").QUICK, **cfg} if args.quick else cfg
     for bench in _benches(cfg).values():
         t0 = time.perf_counter()
         with threadpool_limits(limits=1, user_api="blas"):  # descent's small matrices run on one BLAS thread

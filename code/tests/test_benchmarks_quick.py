@@ -35,7 +35,7 @@ def test_machine_is_recorded(quick):
 def test_every_benchmark_but_the_book_runs_in_quick_mode(quick):
     results, _ = quick
     sections = {s["id"]: s for s in results["sections"]}
-    assert list(sections) == ["sweeps", "mlp", "steps", "nets"]
+    assert list(sections) == ["sweeps", "mlp", "steps", "nets", "modern"]
     for section in sections.values():
         assert section["title"] and section["rows"] and isinstance(section["notes"], list)
         for t in section["targets"]:
@@ -70,3 +70,18 @@ def test_torch_comparisons_run_or_say_why_not(quick):
 def test_the_markdown_table_is_written(quick):
     _, md = quick
     assert md.startswith("Measured on") and "| optimizer |" in md and "Quick run" in md
+
+
+def test_the_new_optimizers_are_compared_with_their_references(quick):
+    results, md = quick
+    rows = {r["optimizer"].split(" (")[0]: r for r in results["sections"][4]["rows"]}
+    assert {"Adam", "AMSGrad", "Shampoo", "SOAP"} <= set(rows)
+    n, m = 100, 200  # the quick parameter: statistics of 8(n² + m²)/(nm) bytes per parameter for both sides' pair
+    state = {name: r["descent"]["state_bytes_per_param"] for name, r in rows.items()}
+    assert state["Adam"] == 8 and state["AMSGrad"] == 12
+    assert state["Shampoo"] == 8 * (n * n + m * m) / (n * m) and state["SOAP"] == 8 + state["Shampoo"]
+    for r in rows.values():
+        assert all(ms > 0 for ms in r["descent"]["step_ms"].values())
+        if "theirs" in r:  # the reference is installed: the same kinds of step, timed
+            assert r["theirs"]["step_ms"].keys() == r["descent"]["step_ms"].keys()
+    assert "| optimizer | reference | step |" in md

@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 import descent
-from descent import (buggy, curvature, data, diagnostics, evidence, ewma, experiments, functions, layers, linear,
-                     newton, nn, noisy, quadratic, schedules)
-from descent.optimizers import Layerwise, adaptive, base, factored, layerwise, newton_schulz, orthogonal, sgd, sign
+from descent import (averaging, batch_size, buggy, curvature, data, diagnostics, evidence, ewma, experiments,
+                     functions, layers, linear, newton, nn, noisy, quadratic, schedules)
+from descent.optimizers import (Layerwise, adam_variants, adaptive, base, factored, layerwise, newton_schulz,
+                               kronecker, orthogonal, schedule_free, sgd, sign)
 from descent.optimizers import newton as newton_optimizer
 from descent.trajectory import run, steps_on_stream
 
@@ -86,6 +87,41 @@ TABLE = [
     ("RMSPropStepWithV(lr=0)", lambda: buggy.RMSPropStepWithV(lr=0), ValueError, r"lr must be > 0; got 0"),
     ("AdamWrittenBack(eps_inside_sqrt='no')", lambda: buggy.AdamWrittenBack(eps_inside_sqrt="no"), TypeError,
      r"eps_inside_sqrt must be True or False; got 'no'"),
+    ("Shampoo(preconditioning_compute_steps=0)", lambda: descent.Shampoo(preconditioning_compute_steps=0),
+     ValueError, r"preconditioning_compute_steps must be an integer >= 1; got 0"),
+    ("Shampoo(matrix_eps=0)", lambda: descent.Shampoo(matrix_eps=0), ValueError, r"matrix_eps must be > 0; got 0"),
+    ("Shampoo(weight_decouple='yes')", lambda: descent.Shampoo(weight_decouple="yes"), TypeError,
+     r"weight_decouple must be True or False; got 'yes'"),
+    ("Shampoo.step with a vector", lambda: descent.Shampoo().step(X2, X2), ValueError,
+     r"x must have shape \(\.\.\., n, m\): Shampoo preconditions the matrix of the last two axes; got shape \(2,\)"),
+    ("Shampoo.step with matrix_eps per entry", lambda: descent.Shampoo(matrix_eps=np.ones((2, 2))).step(
+        np.ones((2, 2)), np.ones((2, 2))), ValueError,
+     r"matrix_eps has shape \(2, 2\), which does not broadcast against the matrices of x \(one value per matrix\) "
+     r"of shape \(1, 1\)"),
+    ("SOAP(shampoo_beta=1)", lambda: descent.SOAP(shampoo_beta=1), ValueError, r"shampoo_beta must be in \[0, 1\); got 1"),
+    ("SOAP(precondition_frequency=2.5)", lambda: descent.SOAP(precondition_frequency=2.5), TypeError,
+     r"precondition_frequency must be an integer >= 1; got 2.5"),
+    ("SOAP.step with beta2 per entry and no shampoo_beta", lambda: descent.SOAP(beta2=np.full((3, 2), 0.9)).step(
+        np.ones((3, 2)), np.ones((3, 2))), ValueError,
+     r"beta2 has shape \(3, 2\), which does not broadcast against the matrices of x \(one value per matrix\)"),
+    ("SOAP.load_state_dict(statistics of another size)", lambda: descent.SOAP().load_state_dict(
+        {"optimizer": "SOAP", "t": 2, "state": dict(stepped(descent.SOAP(), np.ones((3, 2))).state_dict()["state"],
+                                                    Q_R=np.eye(3))}), ValueError,
+     r"state_dict\['state'\]\['Q_R'\] must be a non-empty array of the shape of the other state arrays, \(2, 2\); "
+     r"got an array of dtype float64 and shape \(3, 3\)"),
+    ("NAdam(momentum_decay=-1)", lambda: descent.NAdam(momentum_decay=-1), ValueError,
+     r"momentum_decay must be >= 0; got -1"),
+    ("NAdam(decoupled_weight_decay='yes')", lambda: descent.NAdam(decoupled_weight_decay="yes"), TypeError,
+     r"decoupled_weight_decay must be True or False; got 'yes'"),
+    ("RAdam(beta2=1)", lambda: descent.RAdam(beta2=1), ValueError, r"beta2 must be in \[0, 1\); got 1"),
+    ("Adamax(eps=0)", lambda: descent.Adamax(eps=0), ValueError, r"eps must be > 0; got 0"),
+    ("nadam_momentum(t=-1)", lambda: adam_variants.nadam_momentum(-1), ValueError, r"t must be >= 0; got -1"),
+    ("nadam_momentum(beta1='0.9')", lambda: adam_variants.nadam_momentum(1, "0.9"), TypeError,
+     rf"beta1 {REAL}; got '0.9'"),
+    ("radam_rectifier(t=0)", lambda: adam_variants.radam_rectifier(0), ValueError,
+     r"t must be >= 1 \(the first step is t = 1\); got 0"),
+    ("radam_rectifier(beta2=1.5)", lambda: adam_variants.radam_rectifier(6, 1.5), ValueError,
+     r"beta2 must be in \[0, 1\); got 1.5"),
     ("Adafactor(eps=1e-3)", lambda: descent.Adafactor(eps=1e-3), TypeError,
      r"eps must be a pair \(eps1, eps2\), eps1 None or a number > 0; got 0.001"),
     ("Adafactor(beta2_decay=0.8)", lambda: descent.Adafactor(beta2_decay=0.8), ValueError,
@@ -192,7 +228,7 @@ TABLE = [
      r"after must be a Schedule of t alone .*; got ReduceOnPlateau\("),
     ("make('cosinus')", lambda: schedules.make("cosinus", 0.1), ValueError,
      (r"schedule name must be one of 'constant', 'cosine', 'cosine_restarts', 'exponential', 'inverse_time', "
-      r"'multistep', 'one_cycle', 'polynomial', 'step'; got 'cosinus'")),
+      r"'multistep', 'one_cycle', 'polynomial', 'step', 'wsd'; got 'cosinus'")),
     ("InverseTime(interval=0)", lambda: schedules.InverseTime(0.1, 0.5, interval=0), ValueError,
      r"interval must be an integer >= 1; got 0"),
     ("MultiStep(milestones=10)", lambda: schedules.MultiStep(0.1, 10), TypeError,
@@ -236,6 +272,15 @@ TABLE = [
     ("ReduceOnPlateau.load_state_dict(a negative rate)", lambda: schedules.ReduceOnPlateau(0.1).load_state_dict(
         dict(schedules.ReduceOnPlateau(0.1).state_dict(), lr=-1.0)), ValueError,
      r"state_dict\['lr'\] must hold rates > 0 in the shape of lr0, \(\); got -1.0"),
+    ("WSD(decay_steps=0)", lambda: schedules.WSD(0.1, 5, 10, 0), ValueError,
+     r"decay_steps must be an integer >= 1; got 0"),
+    ("WSD(cooldown='exp')", lambda: schedules.WSD(0.1, 5, 10, 10, cooldown="exp"), ValueError,
+     r"cooldown must be one of .*'1-sqrt'.*; got 'exp'"),
+    ("WSD(min_lr_ratio=2)", lambda: schedules.WSD(0.1, 5, 10, 10, min_lr_ratio=2), ValueError,
+     r"min_lr_ratio must be in \[0, 1\] \(the floor as a fraction of lr0\); got 2"),
+    ("SWALR(swa_lr=-1)", lambda: schedules.SWALR(0.1, -1), ValueError, r"swa_lr must be > 0; got -1"),
+    ("SWALR(anneal='cosine')", lambda: schedules.SWALR(0.1, 0.01, anneal="cosine"), ValueError,
+     r"anneal must be 'cos' or 'linear'; got 'cosine'"),
     ("as_lr(None)", lambda: schedules.as_lr(None), TypeError, rf"lr {REAL}; got None"),
     # moving averages
     ("ewma(y=[])", lambda: ewma.ewma([], 0.9), ValueError, r"y must be a non-empty series .*; got \[\]"),
@@ -454,6 +499,35 @@ TABLE = [
     ("lr_range_test(lr_min > lr_max)", lambda: diagnostics.lr_range_test(NET, descent.SGD, SPLIT.X_train,
                                                                           SPLIT.y_train, lr_min=1.0, lr_max=0.1),
      ValueError, r"lr_min must be < lr_max; got lr_min=1.0, lr_max=0.1"),
+    # schedule-free, averaging, batch size (chapter 17)
+    ("ScheduleFreeSGD(momentum=0)", lambda: descent.ScheduleFreeSGD(momentum=0), ValueError,
+     r"momentum must be in \(0, 1\) \(x = \(y − \(1 − β\) z\)/β\); got 0"),
+    ("ScheduleFreeSGD(warmup_steps=-1)", lambda: descent.ScheduleFreeSGD(warmup_steps=-1), ValueError,
+     r"warmup_steps must be an integer >= 0; got -1"),
+    ("ScheduleFreeSGD.eval_point(y of another shape)", lambda: stepped(descent.ScheduleFreeSGD()).eval_point(
+        np.ones(3)), ValueError, r"y must have the shape of the parameters being trained, \(2,\); got shape \(3,\)"),
+    ("ScheduleFreeSGD.load_state_dict(no averaging)", lambda: stepped(descent.ScheduleFreeSGD()).load_state_dict(
+        descent.SGD().state_dict()), ValueError, r"state_dict must be what ScheduleFreeSGD.state_dict\(\) returns"),
+    ("ScheduleFreeAdamW(beta1=1)", lambda: descent.ScheduleFreeAdamW(beta1=1), ValueError,
+     r"beta1 must be in \[0, 1\); got 1"),
+    ("ScheduleFreeAdamW(eps=0)", lambda: descent.ScheduleFreeAdamW(eps=0), ValueError, r"eps must be > 0; got 0"),
+    ("Averaged(the class SGD)", lambda: averaging.Averaged(descent.SGD), TypeError,
+     r"optimizer must be a descent optimizer to average, such as descent.SGD\(lr=0.1\); got the class SGD"),
+    ("Averaged(decay=1)", lambda: averaging.Averaged(descent.SGD(), decay=1), ValueError,
+     r"decay must be in \[0, 1\); got 1"),
+    ("Averaged(every=0)", lambda: averaging.Averaged(descent.SGD(), every=0), ValueError,
+     r"every must be an integer >= 1; got 0"),
+    ("Averaged.step with a shape change", lambda: stepped(averaging.Averaged(descent.SGD())).step(
+        np.ones(3), np.ones(3)), ValueError, r"x must keep the shape of the earlier steps, \(2,\)"),
+    ("Averaged.load_state_dict(another optimizer's)", lambda: averaging.Averaged(descent.SGD()).load_state_dict(
+        descent.SGD().state_dict()), ValueError,
+     r"state_dict must be what Averaged.state_dict\(\) returns, a dict with the keys \['inner', 'optimizer', "),
+    ("gradient_noise_scale(b_big <= b_small)", lambda: batch_size.gradient_noise_scale(X2, X2, 8, 4), ValueError,
+     r"b_big must be larger than b_small; got b_small=8, b_big=4"),
+    ("gradient_noise_scale(gradients of two lengths)", lambda: batch_size.gradient_noise_scale(X2, np.ones(3), 2, 8),
+     ValueError, r"grads_small and grads_big must be gradients of the same length P.*; got shapes \(2,\) and \(3,\)"),
+    ("exact_noise_scale(one gradient)", lambda: batch_size.exact_noise_scale(X2), ValueError,
+     r"per_example must be a 2-D array with one gradient per row, at least 2 rows; got"),
     # evidence
     ("interval(one seed)", lambda: evidence.interval([0.5]), ValueError,
      r"samples must be a 1-D list of at least 2 results, one per seed; got shape \(1,\)"),
@@ -468,10 +542,12 @@ TABLE = [
 ]
 
 # result records, built by the package, not by learners
-RECORDS = {"Trajectory", "Endpoints", "Weather", "Split", "History", "Interval", "Paired"}
-MODULES = (descent.optimizers, base, sgd, adaptive, factored, sign, orthogonal, layerwise, newton_optimizer, schedules,
-           ewma, descent.trajectory, functions, quadratic, noisy, linear, newton, data, nn, experiments, evidence, buggy,
-           curvature, layers, diagnostics)
+RECORDS = {"Trajectory", "Endpoints", "Weather", "Split", "History", "Interval", "Paired", "NoiseScale"}
+MODULES = (descent.optimizers, base, sgd, adaptive, adam_variants, factored, sign, orthogonal, kronecker, layerwise,
+           newton_optimizer, schedule_free, schedules, schedules.base, schedules.decay, schedules.cosine,
+           schedules.phases, schedules.plateau, averaging, batch_size, ewma, descent.trajectory, functions,
+           quadratic, noisy, linear, newton, data, nn, experiments, evidence, buggy, curvature, layers,
+           diagnostics)
 
 
 @pytest.mark.parametrize("label, call, error, pattern", TABLE, ids=[row[0] for row in TABLE])

@@ -191,6 +191,9 @@ OPTIMIZERS = [
     lambda lr: descent.HeavyBall(lr=lr, mu=0.5, nesterov=True, maximize=True),
     lambda lr: descent.RMSProp(lr=lr, centered=True, momentum=0.5),
     lambda lr: descent.Adam(lr=lr, amsgrad=True),
+    lambda lr: descent.NAdam(lr=lr, decoupled_weight_decay=True, weight_decay=0.1),
+    lambda lr: descent.RAdam(lr=lr, weight_decay=0.1),
+    lambda lr: descent.Adamax(lr=lr, maximize=True),
 ]
 
 
@@ -220,7 +223,7 @@ def test_state_counts_match_the_book():
     """State arrays per parameter: SGD 0, momentum / AdaGrad / RMSProp 1, Adam / AdamW 2, AMSGrad 3 (FACTS §1);
     centred RMSProp with momentum 3."""
     counts = [(descent.SGD(), 0), (descent.Momentum(), 1), (descent.AdaGrad(), 1), (descent.RMSProp(), 1),
-              (descent.Adam(), 2), (descent.AdamW(), 2), (descent.Adam(amsgrad=True), 3),
+              (descent.Adam(), 2), (descent.AdamW(), 2), (descent.Adam(amsgrad=True), 3), (descent.NAdam(), 2), (descent.RAdam(), 2), (descent.Adamax(), 2),
               (descent.RMSProp(centered=True, momentum=0.9), 3)]
     for opt, count in counts:
         opt.step(THETA0, GRADS[0])

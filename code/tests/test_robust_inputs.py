@@ -37,16 +37,27 @@ OPTIMIZERS = {
     "RMSProp centred": lambda: descent.RMSProp(lr=schedules.CosineRestarts(0.1, 2, 2), centered=True, momentum=0.9),
     "AMSGrad": lambda: descent.AdamW(lr=schedules.Lambda(0.1, lambda t: 0.9**t), amsgrad=True, maximize=True),
     "Adam plateau": lambda: descent.Adam(lr=schedules.ReduceOnPlateau(0.1), amsgrad=True),
+    "NAdam": lambda: descent.NAdam(lr=0.1, weight_decay=0.1, momentum_decay=0.04, maximize=True),
+    "NAdamW sweep": lambda: descent.NAdam(lr=np.array([[0.1], [0.2]]), weight_decay=0.1, decoupled_weight_decay=True),
+    "RAdam": lambda: descent.RAdam(lr=schedules.Cosine(0.1, 10), beta2=np.array([[0.6], [0.999]])),
+    "Adamax": lambda: descent.Adamax(lr=0.1, weight_decay=0.1, maximize=True),
     "Adafactor": lambda: descent.Adafactor(lr=0.1, weight_decay=0.1, maximize=True),
     "Lion": lambda: descent.Lion(lr=schedules.Cosine(0.1, 10), weight_decay=0.1, decoupled_weight_decay=True),
     "Muon": lambda: descent.Muon(lr=0.1, adjust_lr_fn="match_rms_adamw"),
+    "ScheduleFreeSGD": lambda: descent.ScheduleFreeSGD(lr=0.1, weight_decay=0.1, warmup_steps=2),
+    "ScheduleFreeAdamW": lambda: descent.ScheduleFreeAdamW(lr=schedules.WSD(0.1, 1, 1, 2), r=1.0),
+    "Averaged EMA": lambda: descent.Averaged(descent.Adam(lr=0.1), decay=np.array([[0.5], [0.9]])),
+    "Averaged SWA": lambda: descent.Averaged(descent.SGD(lr=schedules.SWALR(0.1, 0.01, 2)), start=2, every=2),
+    "Shampoo": lambda: descent.Shampoo(lr=0.1, momentum=0.5, weight_decay=0.1, preconditioning_compute_steps=2),
+    "SOAP": lambda: descent.SOAP(lr=schedules.Cosine(0.1, 10), precondition_frequency=1, max_precondition_dim=1),
 }
 SCHEDULES = [schedules.Constant(0.1), schedules.InverseTime(0.1, 0.5), schedules.Exponential(0.1, 0.9),
              schedules.Step(0.1, 0.5, 3), schedules.Cosine(0.1, 10, 0.01), schedules.Warmup(schedules.Constant(1.0), 4),
              schedules.Exponential(np.array([[0.1], [1.0]]), 0.5), schedules.InverseTime(0.1, 0.5, interval=3),
              schedules.MultiStep(0.1, [2, 5]), schedules.CosineRestarts(0.1, 3, 2, 0.01), schedules.Polynomial(0.1, 5),
              schedules.OneCycle(0.1, 10, three_phase=True), schedules.Lambda(0.1, lambda t: 1 / (1 + t)),
-             schedules.ReduceOnPlateau(np.array([0.1, 0.2]))]
+             schedules.ReduceOnPlateau(np.array([0.1, 0.2])), schedules.WSD(0.1, 2, 3, 4, min_lr_ratio=0.1),
+             schedules.WSD(0.1, 0, 1, 3, cooldown="cosine"), schedules.SWALR(0.1, 0.01, 3, "linear")]
 
 SHAPES = [(), (0,), (1,), (2,), (3,), (1, 2), (2, 2), (2, 1), (3, 2)]
 

@@ -31,6 +31,10 @@ OPTIMIZERS = {
     "Momentum plateau sweep": lambda: descent.Momentum(
         lr=schedules.ReduceOnPlateau(np.array([[0.1], [0.3]]), patience=0, cooldown=1)),
     "Adam written back": lambda: buggy.AdamWrittenBack(lr=0.1),
+    "NAdam": lambda: descent.NAdam(lr=np.array([[0.1], [0.01]]), beta1=np.array([[0.9], [0.5]]), weight_decay=0.1),
+    "NAdamW": lambda: descent.NAdam(lr=schedules.Cosine(0.1, 30), decoupled_weight_decay=True, weight_decay=0.1),
+    "RAdam": lambda: descent.RAdam(lr=0.01, beta2=np.array([[0.6], [0.99]]), maximize=True),
+    "Adamax": lambda: descent.Adamax(lr=schedules.OneCycle(0.1, 40), weight_decay=0.1),
 }
 
 

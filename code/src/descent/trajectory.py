@@ -168,6 +168,7 @@ def steps_on_stream(opt, grads):
     theta, steps = np.zeros(grads.shape[1:]), np.empty_like(grads)
     for t, g in enumerate(grads):
         new = opt.step(theta, g)
-        steps[t] = theta - new
+        with np.errstate(invalid="ignore"):  # inf − inf = nan once a run has diverged: reported, not warned
+            steps[t] = theta - new
         theta = new
     return steps

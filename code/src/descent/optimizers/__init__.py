@@ -1,9 +1,12 @@
 r"""First- and second-order optimizers (chapters 1, 5–7, 10), in the book's notation, one module per family:
 :mod:`~descent.optimizers.base` (the interface), :mod:`~descent.optimizers.sgd` (gradient descent and momentum),
 :mod:`~descent.optimizers.adaptive` (AdaGrad, RMSProp, Adam, AdamW), :mod:`~descent.optimizers.newton`;
-beyond Adam (chapter 16): :mod:`~descent.optimizers.factored` (Adafactor), :mod:`~descent.optimizers.sign`
-(Lion), :mod:`~descent.optimizers.orthogonal` (Muon, newton_schulz) and :mod:`~descent.optimizers.layerwise`
-(Layerwise: one optimizer for the weight matrices of a network, another for the rest).
+beyond Adam: :mod:`~descent.optimizers.adam_variants` (NAdam, RAdam, Adamax; chapter 15),
+:mod:`~descent.optimizers.factored` (Adafactor), :mod:`~descent.optimizers.sign` (Lion),
+:mod:`~descent.optimizers.orthogonal` (Muon, newton_schulz), :mod:`~descent.optimizers.kronecker` (Shampoo, SOAP)
+and :mod:`~descent.optimizers.layerwise` (Layerwise: one optimizer for the weight matrices of a network, another
+for the rest; chapter 16);
+:mod:`~descent.optimizers.schedule_free` (Schedule-Free SGD and AdamW, chapter 17).
 
 Notation: θ parameters, g_t = ∇f(θ_{t−1}) the gradient, t = 1, 2, … the step, α the learning rate (``lr``),
 β decay rates, ε a small constant. Every optimizer has the same small interface::
@@ -26,14 +29,18 @@ Anything else raises TypeError or ValueError naming the argument, and a call tha
 state and the step count ``t`` are as before. ``t`` can be set, e.g. to start Adam at a given step.
 """
 
+from .adam_variants import Adamax, NAdam, RAdam, nadam_momentum, radam_rectifier
 from .adaptive import AdaGrad, Adam, AdamW, RMSProp
 from .base import Optimizer, clip_by_norm
 from .factored import Adafactor
+from .kronecker import SOAP, Shampoo
 from .layerwise import Layerwise
 from .newton import Newton
 from .orthogonal import Muon, newton_schulz
+from .schedule_free import ScheduleFreeAdamW, ScheduleFreeSGD
 from .sgd import SGD, HeavyBall, Momentum, Nesterov
 from .sign import Lion
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "HeavyBall", "AdaGrad", "RMSProp", "Adam", "AdamW", "Newton",
-           "clip_by_norm", "Adafactor", "Lion", "Muon", "newton_schulz", "Layerwise"]
+           "clip_by_norm", "NAdam", "RAdam", "Adamax", "nadam_momentum", "radam_rectifier", "Adafactor", "Lion",
+           "Muon", "newton_schulz", "Shampoo", "SOAP", "Layerwise", "ScheduleFreeSGD", "ScheduleFreeAdamW"]
