@@ -68,10 +68,14 @@ class Optimizer:
         arrays = {name: a.average if isinstance(a, EWMA) else a for name, a in arrays.items()}
         return {name: a for name, a in arrays.items() if a is not None}
 
-    def _slot_sets(self):
-        """The sets of state names that a state dict may hold after the first step: all the slots, unless a subclass
-        keeps different state for θ of different shapes (:class:`~descent.optimizers.factored.Adafactor`)."""
-        return [set(self.slots)]
+    def _state_shapes(self, shape):
+        """{state name: shape} of the state arrays for parameters of `shape`: every slot, shaped like θ, unless a
+        subclass keeps less (a factored or matrix-sized state)."""
+        return dict.fromkeys(self.slots, tuple(shape))
+
+    def _parameter_shape(self, arrays):
+        """The shape of the parameters that the state `arrays` ({name: array}) belong to (None if none fits)."""
+        return next(iter(arrays.values())).shape
 
     def state_dict(self):
         """A copy of what the run needs to go on: ``{"optimizer": class name, "t": steps taken, "state": {name:
@@ -120,32 +124,37 @@ class Optimizer:
         state = state_dict["state"]
         if not isinstance(state, dict):
             raise TypeError(f"state_dict['state'] must be a dict of arrays; got {_args.describe(state)}")
-        if state and set(state) not in self._slot_sets():
-            arrays = " or ".join(f"the arrays {sorted(names)}" for names in self._slot_sets()) if self.slots else \
-                "no arrays"
+        if state and not set(state) <= set(self.slots):
+            arrays = f"the arrays {sorted(self.slots)}" if self.slots else "no arrays"
             raise ValueError(f"state_dict['state'] must hold {arrays} of {self!r} (or none, before the first "
                              f"step); got {sorted(map(str, state))}")
-        arrays = {key: np.array(_args.real_array(f"state_dict['state'][{key!r}]", value, finite=False), copy=True)
-                  for key, value in state.items()}
+        arrays = {}
+        for key, value in state.items():
+            array = _args.real_array(f"state_dict['state'][{key!r}]", value, finite=False)
+            if array.size == 0:
+                raise ValueError(f"state_dict['state'][{key!r}] must be a non-empty array; got "
+                                 f"{_args.describe(value)}")
+            arrays[key] = np.array(array, copy=True)
         if arrays:
-            shape = self._param_shape(arrays)
+            shape = self._parameter_shape(arrays)
+            if shape is None:
+                shapes = {key: array.shape for key, array in arrays.items()}
+                raise ValueError(f"state_dict['state'] must hold the state of {self!r} for parameters of one shape; "
+                                 f"got arrays of the shapes {shapes}")
+            expected = self._state_shapes(shape)
+            if set(arrays) != set(expected):
+                raise ValueError(f"state_dict['state'] must hold the arrays {sorted(expected)} of "
+                                 f"{self!r} (or none, before the first step); got {sorted(arrays)}")
+            for key, array in arrays.items():
+                if array.shape != expected[key]:
+                    raise ValueError(f"state_dict['state'][{key!r}] must be a non-empty array of the shape of the "
+                                     f"other state arrays, {expected[key]}; got {_args.describe(state[key])}")
             for hyper in self.hyper:
                 value = getattr(self, hyper)
                 value = value.lr0 if isinstance(value, Schedule) else value
                 _args.broadcasts_to(hyper, value, shape, "the state arrays")
         schedule = self.lr._checked_state(state_dict["lr"], "state_dict['lr']") if stateful else None
         return t, arrays, schedule
-
-    def _param_shape(self, arrays):
-        """The shape of the θ that the state `arrays` (name → array) belong to, or ValueError naming the first array
-        that does not fit the others. Per-coordinate methods keep state arrays of θ's own shape; the matrix methods
-        of :mod:`~descent.optimizers.kronecker` override this."""
-        first = next(iter(arrays.values()))
-        for key, array in arrays.items():
-            if array.size == 0 or array.shape != first.shape:
-                raise ValueError(f"state_dict['state'][{key!r}] must be a non-empty array of the shape of the other "
-                                 f"state arrays, {first.shape}; got {_args.describe(array)}")
-        return first.shape
 
     def step(self, x, grad, out=None):
         """One update from parameters `x` with gradient `grad`; returns the new parameters.
@@ -188,9 +197,9 @@ class Optimizer:
             raise ValueError(f"out must be a writeable float array of the shape of x, {x.shape}; "
                              f"got {_args.describe(out)}")
         state = self.state
-        if state and (shape := self._param_shape(state)) != x.shape:
-            raise ValueError(f"x must keep the shape of the earlier steps, {shape}; got shape {x.shape}. Call reset() "
-                             f"to start again on another shape")
+        if state and self._state_shapes(x.shape) != {name: value.shape for name, value in state.items()}:
+            raise ValueError(f"x must keep the shape of the earlier steps, {self._parameter_shape(state)}; got shape "
+                             f"{x.shape}. Call reset() to start again on another shape")
         for name in self.hyper:
             value = getattr(self, name)
             value = value.lr0 if isinstance(value, Schedule) else value

@@ -37,7 +37,7 @@ class Adafactor(Optimizer):
     torch does for a tensor of that shape. Here the leading axes are independent models (a sweep, several seeds),
     so RMS(θ) and RMS(U) are taken per matrix: a run on θ of shape (R, n, m) equals R runs of torch on (n, m)
     tensors, not one torch run on an (R, n, m) tensor, whose RMS would be over all R matrices. A 1-D θ keeps a
-    full V (V ← V + w_t (g² − V), V̂ = V), as torch does.
+    full V (V ← V + w_t (g² − V), V̂ = V), as torch does (and so does a single number, θ of shape ()).
     """
 
     hyper = ("lr", "eps2", "d", "weight_decay")
@@ -60,28 +60,24 @@ class Adafactor(Optimizer):
         super().reset()
         self.row = self.col = self.v = None
 
-    def _slot_sets(self):
-        return [{"row", "col"}, {"v"}]  # a matrix (or a stack of them), or a vector
+    def _state_shapes(self, shape):
+        if len(shape) < 2:
+            return {"v": tuple(shape)}
+        return {"row": tuple(shape[:-1]) + (1,), "col": tuple(shape[:-2]) + (1, shape[-1])}
 
-    def _param_shape(self, arrays):
+    def _parameter_shape(self, arrays):
         if "v" in arrays:
-            v = arrays["v"]
-            if v.ndim != 1 or v.size == 0:
-                raise ValueError(f"state_dict['state']['v'] must be the second moment of a vector θ, a non-empty "
-                                 f"1-D array; got {_args.describe(v)}")
-            return v.shape
-        row, col = arrays["row"], arrays["col"]
-        shape = row.shape[:-1] + col.shape[-1:]
-        if row.ndim < 2 or row.size == 0 or col.size == 0 or row.shape[-1] != 1 or col.shape != shape[:-2] + (
-                1, shape[-1]):
-            raise ValueError(f"state_dict['state'] must hold row (..., n, 1) and col (..., 1, m), the factored second "
-                             f"moment of θ of shape (..., n, m); got shapes {row.shape} and {col.shape}")
-        return shape
+            return arrays["v"].shape if arrays["v"].ndim == 1 else None
+        row, col = arrays.get("row"), arrays.get("col")
+        if row is None or col is None or row.ndim < 2 or row.shape[-1] != 1 or col.shape[:-2] + (1,) != row.shape[
+                :-2] + (col.shape[-2],):
+            return None
+        return row.shape[:-1] + col.shape[-1:]
 
     def _update(self, x, g, lr):
         t = self.t
         w = t**self.beta2_decay  # the weight of the new statistics: 1 − β̂₂_t
-        axes = (-2, -1) if x.ndim >= 2 else (-1,)
+        axes = (-2, -1) if x.ndim >= 2 else None  # per matrix; a vector (or a number) as a whole
         a = np.maximum(self.eps2, _rms(x, axes)) * np.minimum(lr, 1 / np.sqrt(t))
         if np.any(self.weight_decay):
             x *= 1 - lr * self.weight_decay
