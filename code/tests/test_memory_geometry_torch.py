@@ -331,3 +331,14 @@ def test_layerwise_trains_with_nn_train_and_saves_its_state():
         twin.load_state_dict(dict(saved, matrices=saved["matrices"][:1]))
     opt.reset()
     assert opt.t == 0 and not opt.others.state
+
+
+def test_a_layerwise_step_that_fails_changes_nothing():
+    """A hyper-parameter that fits the rest of θ but not the matrices: every part is checked before any moves."""
+    net = descent.nn.MLP((5, 4, 3), seed=0, n_models=2)
+    opt = Layerwise(net, matrices=descent.Muon(lr=np.ones((3, 1, 1))), others=descent.AdamW(lr=np.ones((2, 1))))
+    x, g = net.theta.copy(), np.ones_like(net.theta)
+    with pytest.raises(ValueError, match=r"lr has shape \(3, 1, 1\), which does not broadcast against x"):
+        opt.step(x, g, out=x)
+    np.testing.assert_array_equal(x, net.theta)
+    assert opt.t == 0 and not opt.others.state and all(not m.state for m in opt.matrices)
