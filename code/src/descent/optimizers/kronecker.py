@@ -190,8 +190,8 @@ class SOAP(_Kronecker):
 
     The eigenbasis of a non-square θ is not unique: at t = 1 the larger side's g gᵀ has rank ≤ the smaller side, and
     the eigensolver returns an arbitrary basis of its null space. Both the reference and this class then depend on
-    rounding: moving θ₀ by 1e-15 moved the reference's own 6×4 trajectory by 0.6–8 % (relative) after 50 steps in
-    the tests of FACTS-MODERN §10. Square matrices are reproducible. Shapes: leading axes are independent models (the reference would treat a 3-D tensor as an order-3
+    rounding: moving θ₀ by 1e-15 moved the reference's own trajectory by a few percent (relative) after 50 steps on
+    the 6×4 test problem of ``tests/test_kronecker_torch.py``. Square matrices are reproducible. Shapes: leading axes are independent models (the reference would treat a 3-D tensor as an order-3
     tensor with three rotations); a 1-D θ is refused (ValueError; the reference runs plain Adam on it by default,
     ``precondition_1d=False``). The reference's ``merge_dims`` and ``data_format`` concern tensors of order > 2 and
     have no counterpart here.
