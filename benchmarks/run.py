@@ -1,6 +1,6 @@
 """Benchmarks of the course code against what a reader would use instead; one command runs them all.
 
-    python benchmarks/run.py            # full run, about half an hour on 2 cores: writes benchmarks/results.{json,md}
+    python benchmarks/run.py            # full run (the book, grading and modern parts take most of its time)
     python benchmarks/run.py --quick    # tiny sizes, seconds: the CI smoke test (writes to a temporary directory)
 
 1. Sweeps: R runs × T steps of GD / Momentum / Adam on the wiggly function, ``descent.run`` on a batch of runs
