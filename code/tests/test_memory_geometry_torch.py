@@ -62,7 +62,7 @@ ADAFACTOR = [
 ]
 
 
-@pytest.mark.parametrize("shape", [(6, 4), (24,), (4, 7)])
+@pytest.mark.parametrize("shape", [(6, 4), (24,), (4, 7), ()])
 @pytest.mark.parametrize("kwargs", ADAFACTOR)
 @pytest.mark.parametrize("scale", [1.0, 1e-4])
 def test_adafactor_equals_torch(kwargs, shape, scale):

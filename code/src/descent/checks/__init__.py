@@ -15,6 +15,7 @@ from . import (
     curvature,
     diagnostics,
     ewma,
+    geometry,
     gradients,
     landscapes,
     layers,
@@ -32,6 +33,7 @@ from .core import Case, Check, CheckResult, check
 from .curvature import check_hvp_neuron
 from .diagnostics import check_gradient_check
 from .ewma import check_ewma
+from .geometry import check_newton_schulz
 from .gradients import check_activation_grad, check_init
 from .landscapes import check_classify_stationary_point, check_clip_by_norm
 from .layers import check_batchnorm_backward
@@ -55,6 +57,7 @@ CHECKS = {
     "check_init": gradients.init_check,
     "check_minibatches": minibatch.minibatch_check,
     "check_momentum_step": momentum.momentum_check,
+    "check_newton_schulz": geometry.newton_schulz_check,
     "check_newton_step": newton.newton_check,
     "check_pick_best_lr": capstone.pick_check,
     "check_rmsprop_step": adaptive.rmsprop_check,
@@ -82,6 +85,7 @@ __all__ = [
     "check_init",
     "check_minibatches",
     "check_momentum_step",
+    "check_newton_schulz",
     "check_newton_step",
     "check_pick_best_lr",
     "check_rmsprop_step",

@@ -62,6 +62,12 @@ HIDDEN = {
                                                              np.array([[0.3, 7.0], [-0.1, 9.0]]), np.ones(2), 1e-5)),
         Case("one unit, values near 1000", (np.linspace(-1.0, 1.0, 6)[:, None], 1000 + np.arange(6.0)[:, None] ** 2,
                                              np.array([0.5]), 1e-5))],
+    "check_newton_schulz": lambda: [
+        Case("G of size 1e6: the normalisation matters", (1e6 * np.arange(1.0, 7.0).reshape(2, 3), 5,
+                                                            3.4445, -4.775, 2.0315)),
+        Case("no step: only the normalisation", (np.array([[3.0, 0.0], [4.0, 1.0]]), 0, 3.4445, -4.775, 2.0315)),
+        Case("a rank-1 4 × 3 matrix", (np.outer([1.0, -2.0, 0.5, 3.0], [2.0, 1.0, -1.0]), 3, 3.4445, -4.775,
+                                       2.0315))],
     "check_newton_step": lambda: [Case("4-D, diagonal H with damping 1", (np.ones(4), np.arange(4.0),
                                                                          np.diag([1.0, 2.0, 4.0, 8.0])),
                                        {"damping": 1.0})],

@@ -37,7 +37,7 @@ class Adafactor(Optimizer):
     torch does for a tensor of that shape. Here the leading axes are independent models (a sweep, several seeds),
     so RMS(θ) and RMS(U) are taken per matrix: a run on θ of shape (R, n, m) equals R runs of torch on (n, m)
     tensors, not one torch run on an (R, n, m) tensor, whose RMS would be over all R matrices. A 1-D θ keeps a
-    full V (V ← V + w_t (g² − V), V̂ = V), as torch does.
+    full V (V ← V + w_t (g² − V), V̂ = V), as torch does (and so does a single number).
     """
 
     hyper = ("lr", "eps2", "d", "weight_decay")
@@ -67,7 +67,7 @@ class Adafactor(Optimizer):
 
     def _parameter_shape(self, arrays):
         if "v" in arrays:
-            return arrays["v"].shape if arrays["v"].ndim == 1 else None
+            return arrays["v"].shape if arrays["v"].ndim <= 1 else None
         row, col = arrays.get("row"), arrays.get("col")
         if row is None or col is None or row.ndim < 2 or row.shape[-1] != 1 or col.shape[:-2] + (1,) != row.shape[
                 :-2] + (col.shape[-2],):
@@ -77,7 +77,7 @@ class Adafactor(Optimizer):
     def _update(self, x, g, lr):
         t = self.t
         w = t**self.beta2_decay  # the weight of the new statistics: 1 − β̂₂_t
-        axes = (-2, -1) if x.ndim >= 2 else (-1,)
+        axes = (-2, -1) if x.ndim >= 2 else tuple(range(x.ndim))  # a number is its own RMS
         a = np.maximum(self.eps2, _rms(x, axes)) * np.minimum(lr, 1 / np.sqrt(t))
         if np.any(self.weight_decay):
             x *= 1 - lr * self.weight_decay
