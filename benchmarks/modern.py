@@ -6,7 +6,7 @@ against its reference implementation, with the bytes of state per parameter and 
 [--quick]`` prints it. The references (torch.optim, lion-pytorch, schedulefree, pytorch-optimizer) are test-only
 dependencies: a missing one gives a row without the reference and a note.
 
-How (as FACTS-MODERN's timings): one thread on both sides (BLAS through threadpoolctl, ``torch.set_num_threads(1)``),
+How: one thread on both sides (BLAS through threadpoolctl, ``torch.set_num_threads(1)``),
 the references' for-loop code path (``foreach=False`` where the option exists), a fixed gradient (restored before
 each reference step, untimed, since some references write into ``p.grad``), default hyper-parameters. Each step is
 timed in CPU seconds (``time.process_time``: on a shared machine wall-clock time mostly measures the other jobs);

@@ -1,6 +1,6 @@
 """Benchmarks of the course code against what a reader would use instead; one command runs them all.
 
-    python benchmarks/run.py            # full run, a few minutes on 2 cores: writes benchmarks/results.{json,md}
+    python benchmarks/run.py            # full run (the book, grading and modern parts take most of its time)
     python benchmarks/run.py --quick    # tiny sizes, seconds: the CI smoke test (writes to a temporary directory)
 
 1. Sweeps: R runs × T steps of GD / Momentum / Adam on the wiggly function, ``descent.run`` on a batch of runs
@@ -614,7 +614,7 @@ def _modern_rows(rows):
         ours, theirs = r["descent"], r.get("theirs")
         for i, (kind, ms) in enumerate(ours["step_ms"].items()):
             ref = theirs["step_ms"][kind] if theirs else None
-            memory = [f"{_fmt(ours[key], 2)}, {_fmt(theirs[key], 2) if theirs else '–'}"
+            memory = [f"{_fmt(ours[key])}, {_fmt(theirs[key]) if theirs else '–'}"
                       for key in ("state_bytes_per_param", "peak_extra_bytes_per_param")] if i == 0 else ["", ""]
             lines.append([r["optimizer"] if i == 0 else "", f"`{r['reference']}`" if i == 0 else "", kind, _fmt(ms),
                           _fmt(ref), f"{ms / ref:.2f}×" if ref else "–", *memory])

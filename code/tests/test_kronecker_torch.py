@@ -1,8 +1,8 @@
 """descent.Shampoo and descent.SOAP give pytorch_optimizer's (4.1.0) trajectories, float64, with the gradient
-depending on θ (g_t = θ_{t−1} − θ* + ½ξ_t, as FACTS-MODERN's checks), so both follow their own paths.
+depending on θ (g_t = θ_{t−1} − θ* + ½ξ_t with fixed Gaussian θ₀, θ*, ξ_t), so both follow their own paths.
 
 Error measure: max over steps of ‖θ_ours − θ_ref‖_∞ / ‖θ_ref‖_∞. Shampoo agrees to 1e-12. SOAP's QR is done in
-float32 by the reference, so SOAP is checked three ways on square matrices (FACTS-MODERN §10):
+float32 by the reference, so SOAP is checked three ways on square matrices:
 (A) our update with a float64 QR against the reference with its float32 cast removed: 1e-12;
 (B) our update calling torch's float32 QR against the unmodified reference: 1e-12;
 (C) the class as it is (numpy's float32 QR) against the unmodified reference: 2e-6 (the two float32 QRs differ by
