@@ -85,6 +85,7 @@ def test_a_trial_of_a_search_is_the_run_it_stands_for():
     assert search.val_loss.shape == (3, 3, 2) and search.test_accuracy.shape == (3, 2)
     again = tuning.random_search(descent.Adam, ADAM_SPACE, WORKLOAD, trials=3, seeds=2, seed=5)
     np.testing.assert_array_equal(again.val_loss, search.val_loss)
+    assert 0 < search.seconds_per_step < np.inf  # measured: the one number that differs between the two runs
 
 
 def test_layerwise_gives_each_weight_matrix_its_optimizer_and_the_biases_adamw():
@@ -125,6 +126,8 @@ def test_the_trial_is_chosen_on_validation_and_reported_on_test():
     np.testing.assert_allclose(search.chosen_test("test_loss"), [0.1, 0.4])
     np.testing.assert_array_equal(search.best_so_far(), [[0.4, np.inf], [0.4, np.inf], [0.3, 0.8]])
     np.testing.assert_array_equal(search.steps_to_target(0.5), [5, np.inf])
+    search.seconds_per_step = 0.25
+    np.testing.assert_array_equal(search.time_to_target(0.5), [1.25, np.inf])
     with pytest.raises(ValueError, match="metric must be 'test_accuracy' or 'test_loss'; got 'accuracy'"):
         search.chosen_test("accuracy")
 

@@ -193,7 +193,9 @@ class Workload:
 class Search:
     """The result of :func:`random_search`: ``hyper`` ``{name: (trials, seeds)}`` (trial i of search s),
     ``val_loss`` (epochs + 1, trials, seeds) the validation loss after each epoch, ``test_loss`` and
-    ``test_accuracy`` (trials, seeds) at the end, and ``steps_per_epoch``."""
+    ``test_accuracy`` (trials, seeds) at the end, ``steps_per_epoch``, and ``seconds_per_step``: the wall-clock
+    training time of the search divided by its steps and by its trials · seeds models (a measurement of the machine
+    that ran it: it changes from run to run, unlike everything else here)."""
 
     name: str
     hyper: dict
@@ -201,6 +203,7 @@ class Search:
     test_loss: np.ndarray
     test_accuracy: np.ndarray
     steps_per_epoch: int
+    seconds_per_step: float = float("nan")
 
     @property
     def final(self):
@@ -228,6 +231,11 @@ class Search:
         """The fewest steps any trial of each search needed to reach validation loss `target`, (seeds,); +inf if
         none did."""
         return steps_to_target(self.val_loss, target, self.steps_per_epoch).min(axis=0)
+
+    def time_to_target(self, target):
+        """:meth:`steps_to_target` × ``seconds_per_step``, (seeds,): the time to the target of one run on the
+        machine that ran the search (+inf if no trial reached it)."""
+        return self.steps_to_target(target) * self.seconds_per_step
 
     def __repr__(self):
         epochs, trials, seeds = self.val_loss.shape
@@ -283,5 +291,7 @@ def random_search(make_optimizer, space, workload, trials, seeds=5, seed=0, name
         test_loss, _ = net.loss_and_grad(workload.test.X_test, workload.test.y_test)
         test_accuracy = np.where(history.diverged, np.nan, net.accuracy(workload.test.X_test, workload.test.y_test))
     shape = (trials, seeds)
+    epochs_run = np.sum(np.isfinite(history.seconds)) - 1  # training stops early if every model diverged
+    seconds = history.seconds[epochs_run] / max(1, epochs_run * history.steps_per_epoch * trials * seeds)
     return Search(name or type(opt).__name__, hyper, history.test_loss.reshape((-1,) + shape),
-                  test_loss.reshape(shape), test_accuracy.reshape(shape), history.steps_per_epoch)
+                  test_loss.reshape(shape), test_accuracy.reshape(shape), history.steps_per_epoch, float(seconds))
