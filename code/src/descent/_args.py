@@ -5,6 +5,8 @@ the argument, says what was given and what is allowed, and it raises before anyt
 :mod:`descent` that fails leaves every object as it was.
 """
 
+import contextlib
+import copy
 import numbers
 
 import numpy as np
@@ -167,3 +169,23 @@ def broadcasts_to(name, value, shape, against="x"):
             f"{name} has shape {vshape}, which does not broadcast against {against} of shape {tuple(shape)}; "
             f"use a number, or an array such as shape {tuple(shape[:1]) + (1,) * (len(shape) - 1)} for a sweep"
         )
+
+
+def writeable_out(out, shape):
+    """ValueError unless `out` is None or a writeable float array of `shape` (where a step may write θ)."""
+    if out is not None and (not isinstance(out, np.ndarray) or out.shape != shape or out.dtype.kind != "f"
+                            or not out.flags.writeable):
+        raise ValueError(f"out must be a writeable float array of the shape of x, {shape}; got {describe(out)}")
+
+
+@contextlib.contextmanager
+def unchanged_on_error(opt):
+    """Put `opt` back exactly as it was if the body raises TypeError or ValueError: a refused call changes nothing,
+    even when the error surfaces after some steps (a loss function that fails at step 3)."""
+    saved = copy.deepcopy(vars(opt))
+    try:
+        yield
+    except (TypeError, ValueError):
+        vars(opt).clear()
+        vars(opt).update(saved)
+        raise

@@ -11,8 +11,6 @@ projection in any norm weighted by a positive diagonal matrix (the box is a prod
 projection Reddi et al. (2018) use for Adam and AMSGrad. Everything is vectorised over leading axes of x.
 """
 
-import copy
-
 import numpy as np
 
 from . import _args
@@ -130,13 +128,8 @@ def play(opt, losses, x0, steps, bound=None, iterates=False):
     iterates = _args.flag("iterates", iterates)
     high = getattr(losses, "high", np.inf) if bound is None else _args.positive("bound", bound)
     low = getattr(losses, "low", -np.inf) if bound is None else -high
-    saved = copy.deepcopy(vars(opt))
-    try:
+    with _args.unchanged_on_error(opt):
         return _play(opt, losses, x, steps, low, high, iterates)
-    except (TypeError, ValueError):
-        vars(opt).clear()
-        vars(opt).update(saved)
-        raise
 
 
 def _play(opt, losses, x, steps, low, high, iterates):

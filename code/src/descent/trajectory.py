@@ -1,6 +1,5 @@
 """Run an optimizer on a landscape and keep the path (chapter 1)."""
 
-import copy
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -111,13 +110,8 @@ def run(opt, fn, x0, steps=100, bound=1e6, clip_norm=None):
     if isinstance(opt, Newton) and not hasattr(fn, "hessian"):
         raise TypeError(f"fn must have a hessian(x) for Newton's method, e.g. a descent.functions landscape; "
                         f"got {_args.describe(fn)}")
-    saved = copy.deepcopy(vars(opt))
-    try:
+    with _args.unchanged_on_error(opt):
         return _run(opt, fn, x, steps, bound, clip_norm, landscape)
-    except (TypeError, ValueError):
-        vars(opt).clear()
-        vars(opt).update(saved)
-        raise
 
 
 def _run(opt, fn, x, steps, bound, clip_norm, landscape):

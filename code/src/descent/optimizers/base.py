@@ -192,10 +192,7 @@ class Optimizer:
         if x.size == 0:
             raise ValueError(f"x must hold at least one parameter; got {_args.describe(x)}")
         grad = _args.same_shape("grad", grad, x.shape)
-        if out is not None and (not isinstance(out, np.ndarray) or out.shape != x.shape or out.dtype.kind != "f"
-                                or not out.flags.writeable):
-            raise ValueError(f"out must be a writeable float array of the shape of x, {x.shape}; "
-                             f"got {_args.describe(out)}")
+        _args.writeable_out(out, x.shape)
         state = self.state
         if state and self._state_shapes(x.shape) != {name: value.shape for name, value in state.items()}:
             name = next(iter(state))

@@ -67,10 +67,7 @@ class Layerwise:
         if x.shape != self.shape:
             raise ValueError(f"x must have the shape of net.theta, {self.shape}; got shape {x.shape}")
         grad = _args.same_shape("grad", grad, x.shape)
-        if out is not None and (not isinstance(out, np.ndarray) or out.shape != x.shape or out.dtype.kind != "f"
-                                or not out.flags.writeable):
-            raise ValueError(f"out must be a writeable float array of the shape of x, {x.shape}; "
-                             f"got {_args.describe(out)}")
+        _args.writeable_out(out, x.shape)
         pieces = [(opt, positions, *opt._check(x[..., positions], grad[..., positions], None))
                   for opt, positions in self.parts]  # every check before any change
         new = [(positions, opt._apply(xi, gi, xi)) for opt, positions, xi, gi, _ in pieces]
