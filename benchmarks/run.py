@@ -595,9 +595,8 @@ def markdown(results):
             lines += [f"Measured on {when['date']}; load average {when['load_average_start'][0]:.1f} at the start "
                       f"and {when['load_average_end'][0]:.1f} at the end of this part (CPU times, which other jobs "
                       "inflate less than wall-clock times).", ""]
-            lines += _table(["optimizer", "reference", "step", "descent (ms)", "reference (ms)",
-                             "descent / reference", "state B/param: descent, reference",
-                             "peak B/param: descent, reference"], _modern_rows(rows))
+            lines += _table(["optimizer", "reference", "step", "ms: ours", "ms: ref.", "ratio",
+                             "state B/param: ours, ref.", "peak B/param: ours, ref."], _modern_rows(rows))
         lines += [""] + [f"- {note}" for note in section["notes"]]
         if section["targets"]:
             lines += ["", "Targets:", ""] + [
