@@ -3,6 +3,7 @@
 - Feed one fixed sequence of gradients g_1, g_2, … to a descent optimizer or to a torch.optim one: the gradients
   do not depend on θ, so two implementations of the same update rule must produce the same iterates.
 - Import one of the repository's scripts (they are not a package).
+- The learning rates a torch scheduler gives, step by step.
 """
 
 import importlib.util
@@ -51,3 +52,19 @@ def setup_cell(nb):
     """A chapter's setup cell: the first code cell that runs ``descent.notebook.setup()`` (imports and style). The
     optional Colab install cell before it is skipped: it does nothing outside Colab."""
     return next(c for c in nb.cells if c.cell_type == "code" and "descent.notebook.setup()" in c.source)
+
+
+def torch_rates(make_scheduler, lr0, steps):
+    """The learning rate of each of `steps` optimizer steps under ``make_scheduler(torch, opt)`` (torch.optim.SGD
+    with lr0), read before each step, as descent's schedules give α_k for k = 0, 1, …"""
+    import torch
+
+    param = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([param], lr=lr0)
+    sched = make_scheduler(torch, opt)
+    rates = []
+    for _ in range(steps):
+        rates.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    return np.array(rates)

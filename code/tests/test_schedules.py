@@ -8,6 +8,7 @@ import pytest
 
 import descent
 from descent import schedules
+from helpers import torch_rates
 
 T = np.arange(60)
 
@@ -59,16 +60,8 @@ def test_array_lr0_sweeps():
 
 
 def _torch_rates(make_scheduler, lr0, steps):
-    torch = pytest.importorskip("torch")
-    param = torch.zeros(1, requires_grad=True)
-    opt = torch.optim.SGD([param], lr=lr0)
-    sched = make_scheduler(torch, opt)
-    rates = []
-    for _ in range(steps):
-        rates.append(opt.param_groups[0]["lr"])
-        opt.step()
-        sched.step()
-    return np.array(rates)
+    pytest.importorskip("torch")
+    return torch_rates(make_scheduler, lr0, steps)
 
 
 @pytest.mark.parametrize("ours, theirs", [

@@ -6,21 +6,14 @@ import numpy as np
 import pytest
 
 from descent import schedules
+from helpers import torch_rates
 
 torch = pytest.importorskip("torch")
 pytorch_optimizer = pytest.importorskip("pytorch_optimizer")
 
 
 def reference_rates(lr0, steps, **options):
-    param = torch.zeros(1, dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.SGD([param], lr=lr0)
-    sched = pytorch_optimizer.get_wsd_schedule(opt, **options)
-    rates = []
-    for _ in range(steps):
-        rates.append(opt.param_groups[0]["lr"])
-        opt.step()
-        sched.step()
-    return np.array(rates)
+    return torch_rates(lambda torch, opt: pytorch_optimizer.get_wsd_schedule(opt, **options), lr0, steps)
 
 
 SETTINGS = [(10, 60, 20, 0.0), (0, 50, 30, 0.1), (7, 0, 13, 0.0), (1, 3, 1, 0.5), (25, 5, 40, 0.02)]
